@@ -1,0 +1,112 @@
+"""greenzmq exceptions, pyzmq-compatible."""
+from __future__ import annotations
+
+import errno as _errno
+
+from greenzmq.constants import EAGAIN, EINTR, ETERM
+
+__all__ = [
+    "ZMQBaseError", "ZMQError", "Again", "ContextTerminated", "InterruptedSystemCall",
+    "ZMQBindError", "NotDone", "ZMQVersionError", "_check_rc",
+]
+
+
+class ZMQBaseError(Exception):
+    """Base of every greenzmq exception."""
+
+
+class ZMQError(ZMQBaseError):
+    """An error reported by libzmq, with its ``errno`` and ``strerror``.
+
+    Parameters
+    ----------
+    errno : int, optional
+        The errno; defaults to libzmq's current ``zmq_errno()``.
+    msg : str, optional
+        A message to use instead of ``strerror(errno)``.
+    """
+
+    errno: int | None = None
+    strerror: str = ""
+
+    def __new__(cls, errno=None, msg=None, *args, **kwargs):
+        # ZMQError(EAGAIN) builds an Again, as in pyzmq, so `except Again` catches it
+        if cls is ZMQError and errno in _subclasses:
+            cls = _subclasses[errno]
+        return super().__new__(cls)
+
+    def __init__(self, errno: int | None = None, msg: str | None = None) -> None:
+        from greenzmq.core._zmq import strerror, zmq_errno
+
+        if errno is None:
+            errno = zmq_errno()
+        if isinstance(errno, int):
+            self.errno = errno
+            self.strerror = msg if msg is not None else strerror(errno)
+        else:  # ZMQError("message") as a plain error
+            self.errno = None
+            self.strerror = msg if msg is not None else str(errno)
+        super().__init__(self.strerror)
+
+    def __str__(self) -> str:
+        return self.strerror
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.strerror!r})"
+
+    def __reduce__(self):
+        return (type(self), (self.errno, self.strerror))
+
+
+class Again(ZMQError):
+    """EAGAIN: the operation would block (NOBLOCK, or RCVTIMEO/SNDTIMEO expired)."""
+
+    def __init__(self, errno: int | None = EAGAIN, msg: str | None = None) -> None:
+        super().__init__(EAGAIN if errno is None else errno, msg)
+
+
+class ContextTerminated(ZMQError):
+    """ETERM: the context was terminated."""
+
+    def __init__(self, errno: int | None = ETERM, msg: str | None = None) -> None:
+        super().__init__(ETERM if errno is None else errno, msg)
+
+
+class InterruptedSystemCall(ZMQError, InterruptedError):
+    """EINTR: a call was interrupted by a signal."""
+
+    def __init__(self, errno: int | None = EINTR, msg: str | None = None) -> None:
+        super().__init__(EINTR if errno is None else errno, msg)
+
+
+_subclasses = {EAGAIN: Again, ETERM: ContextTerminated, EINTR: InterruptedSystemCall}
+
+
+class ZMQBindError(ZMQBaseError):
+    """bind_to_random_port found no free port."""
+
+
+class NotDone(ZMQBaseError):
+    """MessageTracker.wait timed out."""
+
+
+class ZMQVersionError(NotImplementedError):
+    """A feature needs a newer libzmq than the one loaded."""
+
+    def __init__(self, min_version: str, msg: str = "Feature") -> None:
+        from greenzmq.core._zmq import zmq_version
+
+        self.min_version = min_version
+        self.msg = msg
+        self.version = zmq_version()
+        super().__init__(f"{msg} requires libzmq >= {min_version}, have {self.version}")
+
+
+def _check_rc(rc: int, errno: int | None = None) -> int:
+    """Raise the ZMQError for a failed libzmq return code."""
+    if rc < 0:
+        raise ZMQError(errno)
+    return rc
+
+
+del _errno
