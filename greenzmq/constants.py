@@ -156,6 +156,8 @@ class ContextOption(IntEnum):
     THREAD_AFFINITY_CPU_REMOVE = 8
     THREAD_NAME_PREFIX = 9
     ZERO_COPY_RECV = 10
+    IPV6 = 42
+    BLOCKY = 70
 
 
 class MessageOption(IntEnum):

@@ -11,6 +11,14 @@ __all__ = [
 ]
 
 
+def _strerror(errno: int) -> str:  # replaced by the core's libzmq strerror at import
+    return _errno.errorcode.get(errno, str(errno))
+
+
+def _zmq_errno() -> int:  # replaced by the core at import
+    return 0
+
+
 class ZMQBaseError(Exception):
     """Base of every greenzmq exception."""
 
@@ -36,13 +44,11 @@ class ZMQError(ZMQBaseError):
         return super().__new__(cls)
 
     def __init__(self, errno: int | None = None, msg: str | None = None) -> None:
-        from greenzmq.core._zmq import strerror, zmq_errno
-
         if errno is None:
-            errno = zmq_errno()
+            errno = _zmq_errno()
         if isinstance(errno, int):
             self.errno = errno
-            self.strerror = msg if msg is not None else strerror(errno)
+            self.strerror = msg if msg is not None else _strerror(errno)
         else:  # ZMQError("message") as a plain error
             self.errno = None
             self.strerror = msg if msg is not None else str(errno)
@@ -108,5 +114,3 @@ def _check_rc(rc: int, errno: int | None = None) -> int:
         raise ZMQError(errno)
     return rc
 
-
-del _errno

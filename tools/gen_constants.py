@@ -40,7 +40,8 @@ zmq_errnos = {"EFSM": HAUS + 51, "ENOCOMPATPROTO": HAUS + 52, "ETERM": HAUS + 53
 groups = {
     "ContextOption": ["IO_THREADS", "MAX_SOCKETS", "SOCKET_LIMIT", "THREAD_PRIORITY",
                       "THREAD_SCHED_POLICY", "MAX_MSGSZ", "MSG_T_SIZE", "THREAD_AFFINITY_CPU_ADD",
-                      "THREAD_AFFINITY_CPU_REMOVE", "THREAD_NAME_PREFIX", "ZERO_COPY_RECV"],
+                      "THREAD_AFFINITY_CPU_REMOVE", "THREAD_NAME_PREFIX", "ZERO_COPY_RECV",
+                      "IPV6", "BLOCKY"],
     "SocketType": ["PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB",
                    "XSUB", "STREAM", "SERVER", "CLIENT", "RADIO", "DISH", "GATHER", "SCATTER",
                    "DGRAM", "PEER", "CHANNEL"],
@@ -53,7 +54,7 @@ groups = {
     "ReconnectStop": ["RECONNECT_STOP_CONN_REFUSED", "RECONNECT_STOP_HANDSHAKE_FAILED",
                       "RECONNECT_STOP_AFTER_DISCONNECT"],
 }
-socket_opts = [n for n in order if 4 <= defs[n] <= 200 and n not in sum(groups.values(), [])
+socket_opts = [n for n in order if 4 <= defs[n] <= 200 and (n in ("IPV6", "BLOCKY") or n not in sum(groups.values(), []))
                and n not in ("XREQ", "XREP") and not n.startswith(("EVENT_", "PROTOCOL", "GSSAPI_NT", "NOTIFY", "RECONNECT_STOP_",
                                      "POLLITEMS", "GROUP_MAX", "IO_THREADS_DFLT", "MAX_SOCKETS_DFLT",
                                      "THREAD_", "HAS_", "MSG_", "ZERO_COPY"))]

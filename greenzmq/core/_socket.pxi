@@ -1,0 +1,543 @@
+# Socket: the C surface (send/recv/multipart/options/poll); conveniences live in socket.py.
+from libc.stdint cimport int64_t
+
+cdef bytes _INPROC = b"inproc://"
+
+
+cdef class Socket:
+    """A libzmq socket (core class; ``greenzmq.Socket`` adds pyzmq's conveniences).
+
+    Parameters
+    ----------
+    context : Context
+        The context that makes the socket.
+    socket_type : int
+        PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB or STREAM.
+    shadow : int, optional
+        Address of an existing libzmq socket to wrap without owning it.
+    copy_threshold : int, optional
+        Below this many bytes, ``copy=False`` sends still copy.
+    """
+
+    def __init__(self, context=None, socket_type=-1, shadow=0, copy_threshold=None):
+        cdef int stype
+        if self.handle != NULL:
+            return
+        self._pid = getpid()
+        self.copy_threshold = _copy_threshold if copy_threshold is None else copy_threshold
+        if shadow:
+            self.handle = <void *><size_t>shadow
+            self._shadow = True
+            self.context = context
+            self.socket_type = self.getsockopt(ZMQ_TYPE)
+            return
+        if not isinstance(context, Context):
+            raise TypeError("a Socket needs a Context, not %s" % type(context).__name__)
+        if not isinstance(socket_type, int):
+            raise TypeError("socket_type must be an int, not %s" % type(socket_type).__name__)
+        (<Context>context)._check_open()
+        stype = socket_type
+        self.handle = zmq_socket((<Context>context).handle, stype)
+        if self.handle == NULL:
+            _raise(c_zmq_errno(), "socket_type=%r" % (socket_type,))
+        self.socket_type = stype
+        self.context = context
+        (<Context>context)._sockets.add(self)
+
+    def __dealloc__(self):
+        # unreachable and still open: close without lingering (term must not wait for it)
+        cdef int zero = 0
+        if self.handle != NULL and not self._shadow and self._pid == getpid():
+            zmq_setsockopt(self.handle, ZMQ_LINGER, &zero, sizeof(int))
+            zmq_close(self.handle)
+        self.handle = NULL
+
+    def __del__(self):
+        if self.handle != NULL and not self._shadow and self._pid == getpid() and not _exiting:
+            _warnings.warn("unclosed %r" % (self,), ResourceWarning, stacklevel=2, source=self)
+
+    def __repr__(self):
+        return "<%s.%s(%s) at %#x%s>" % (
+            type(self).__module__, type(self).__name__, _socket_type_name(self.socket_type),
+            id(self), " closed" if self.handle == NULL else "")
+
+    # --- state -----------------------------------------------------------------------------
+
+    @property
+    def closed(self):
+        """True once the socket is closed."""
+        return self.handle == NULL
+
+    @property
+    def underlying(self):
+        """The address of the libzmq socket, for ``Socket.shadow`` elsewhere."""
+        return <size_t>self.handle
+
+    cdef int _check_open(self) except -1:
+        if self.handle == NULL:
+            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        return 0
+
+    cdef int _blocking_done(self) except -1:
+        # destroy() asked us to close once our blocking call returned
+        if self._close_on_return and self.handle != NULL and not self._busy:
+            self._close_on_return = False
+            self.close()
+        return 0
+
+    def close(self, linger=None):
+        """Close the socket (a no-op when already closed).
+
+        Parameters
+        ----------
+        linger : int, optional
+            Set LINGER (ms) first: how long term() may wait for unsent messages.
+        """
+        cdef int rc
+        if self.handle == NULL:
+            return
+        if self._busy:
+            raise ZMQError(EBUSY, "cannot close a socket while another thread is blocked in it "
+                                  "(sockets are not thread-safe); use Context.destroy() to "
+                                  "wake it, or close it from that thread")
+        if linger is not None:
+            self.setsockopt(ZMQ_LINGER, linger)
+        if self._shadow or self._pid != getpid():
+            self.handle = NULL
+            return
+        rc = zmq_close(self.handle)
+        self.handle = NULL
+        if rc < 0:
+            _raise(c_zmq_errno())
+
+    # --- endpoints -------------------------------------------------------------------------
+
+    cdef int _check_endpoint(self, bytes addr) except -1:
+        # libzmq 4.3 asserts (aborts the process) on these sequences: refuse them instead
+        if addr.startswith(_INPROC):
+            if self.socket_type == ZMQ_STREAM:
+                raise ZMQError(EPROTONOSUPPORT, "STREAM sockets do not support inproc:// (%r)"
+                               % addr.decode("utf-8", "replace"))
+            if self.socket_type == ZMQ_PAIR and self._has_endpoint:
+                raise ZMQError(EINVAL, "a PAIR socket with a peer endpoint cannot also use "
+                                       "inproc:// (%r)" % addr.decode("utf-8", "replace"))
+        return 0
+
+    def bind(self, addr):
+        """Bind to an endpoint such as ``tcp://*:5555``, ``ipc:///tmp/x`` or ``inproc://x``."""
+        cdef bytes baddr = _b(addr, "addr")
+        cdef int rc
+        self._check_open()
+        self._check_endpoint(baddr)
+        rc = zmq_bind(self.handle, baddr)
+        if rc < 0:
+            _raise(c_zmq_errno(), "addr=%r" % (addr,))
+        self._has_endpoint = True
+
+    def connect(self, addr):
+        """Connect to an endpoint."""
+        cdef bytes baddr = _b(addr, "addr")
+        cdef int rc
+        self._check_open()
+        self._check_endpoint(baddr)
+        rc = zmq_connect(self.handle, baddr)
+        if rc < 0:
+            _raise(c_zmq_errno(), "addr=%r" % (addr,))
+        self._has_endpoint = True
+
+    def unbind(self, addr):
+        """Stop listening on an endpoint that bind() opened."""
+        cdef bytes baddr = _b(addr, "addr")
+        self._check_open()
+        if zmq_unbind(self.handle, baddr) < 0:
+            _raise(c_zmq_errno(), "addr=%r" % (addr,))
+
+    def disconnect(self, addr):
+        """Disconnect from an endpoint that connect() opened."""
+        cdef bytes baddr = _b(addr, "addr")
+        self._check_open()
+        if zmq_disconnect(self.handle, baddr) < 0:
+            _raise(c_zmq_errno(), "addr=%r" % (addr,))
+
+    def monitor(self, addr, int events=ZMQ_EVENT_ALL):
+        """Publish socket events on a PAIR socket at ``addr`` (inproc); None stops it."""
+        cdef int rc
+        self._check_open()
+        if addr is None:
+            rc = zmq_socket_monitor(self.handle, NULL, 0)
+        else:
+            baddr = _b(addr, "addr")
+            rc = zmq_socket_monitor(self.handle, <bytes>baddr, events)
+        if rc < 0:
+            _raise(c_zmq_errno(), None if addr is None else "addr=%r" % (addr,))
+
+    # --- options ---------------------------------------------------------------------------
+
+    def setsockopt(self, int option, optval):
+        """Set a socket option; bytes options need bytes, the others an int."""
+        cdef int ival
+        cdef int64_t lval
+        cdef int t = _opt_type[option] if 0 <= option < _NOPTS else _T_INT
+        cdef int rc
+        self._check_open()
+        if t == _T_BYTES:
+            if isinstance(optval, str):
+                raise TypeError("str is not allowed for option %d: use setsockopt_string" % option)
+            if not isinstance(optval, bytes):
+                if not PyObject_CheckBuffer(optval):
+                    raise TypeError("option %d needs bytes, not %s" % (option, type(optval).__name__))
+                optval = bytes(memoryview(optval))
+            rc = zmq_setsockopt(self.handle, option, PyBytes_AS_STRING(optval),
+                                PyBytes_GET_SIZE(optval))
+        else:
+            if not isinstance(optval, int):
+                raise TypeError("option %d needs an int, not %s" % (option, type(optval).__name__))
+            try:
+                if t == _T_INT64:
+                    lval = optval
+                else:
+                    ival = optval
+            except OverflowError:
+                raise ValueError("value %r out of range for option %d" % (optval, option)) from None
+            if t == _T_INT64:
+                rc = zmq_setsockopt(self.handle, option, &lval, sizeof(int64_t))
+            else:
+                rc = zmq_setsockopt(self.handle, option, &ival, sizeof(int))
+        if rc < 0:
+            _raise(c_zmq_errno(), "option=%d" % option)
+
+    def getsockopt(self, int option):
+        """Get a socket option: int, or bytes for the bytes options."""
+        cdef int ival = 0
+        cdef int64_t lval = 0
+        cdef char buf[256]
+        cdef size_t sz
+        cdef int t = _opt_type[option] if 0 <= option < _NOPTS else _T_INT
+        cdef int rc
+        self._check_open()
+        if t == _T_BYTES:
+            sz = 41 if _opt_string[option] == 2 else 255
+            rc = zmq_getsockopt(self.handle, option, buf, &sz)
+            if rc < 0:
+                _raise(c_zmq_errno(), "option=%d" % option)
+            if _opt_string[option] and sz > 0 and buf[sz - 1] == 0:
+                sz -= 1
+            return PyBytes_FromStringAndSize(buf, sz)
+        if t == _T_INT64:
+            sz = sizeof(int64_t)
+            rc = zmq_getsockopt(self.handle, option, &lval, &sz)
+            if rc < 0:
+                _raise(c_zmq_errno(), "option=%d" % option)
+            return lval
+        sz = sizeof(int)
+        rc = zmq_getsockopt(self.handle, option, &ival, &sz)
+        if rc < 0:
+            _raise(c_zmq_errno(), "option=%d" % option)
+        return ival
+
+    def _events(self):
+        """ZMQ_EVENTS as an int (the green engine's probe; processes pending commands)."""
+        cdef int ival = 0
+        cdef size_t sz = sizeof(int)
+        cdef int err
+        if self.handle == NULL:
+            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        while zmq_getsockopt(self.handle, ZMQ_EVENTS, &ival, &sz) < 0:
+            err = c_zmq_errno()
+            if err != EINTR:
+                _raise(err)
+            PyErr_CheckSignals()
+        return ival
+
+    def fileno(self):
+        """ZMQ_FD: an edge-style notification fd (see design.md), not a readiness fd."""
+        cdef int fd = -1
+        cdef size_t sz = sizeof(int)
+        self._check_open()
+        _check_rc(zmq_getsockopt(self.handle, ZMQ_FD, &fd, &sz))
+        return fd
+
+    # --- send ------------------------------------------------------------------------------
+
+    cdef int _send_copy(self, const char *buf, size_t n, int flags) except -1:
+        cdef void *h = self.handle
+        cdef int rc, err = 0
+        rc = zmq_send(h, buf, n, flags | ZMQ_DONTWAIT)
+        if rc >= 0:
+            return 0
+        err = c_zmq_errno()
+        if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
+            while True:  # would block: wait with the GIL released
+                self._busy += 1
+                with nogil:
+                    rc = zmq_send(h, buf, n, flags)
+                    if rc < 0:
+                        err = c_zmq_errno()
+                self._busy -= 1
+                self._blocking_done()
+                if rc >= 0:
+                    return 0
+                if err != EINTR:
+                    break
+                PyErr_CheckSignals()
+                self._check_open()
+        _raise(err)
+
+    cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1:
+        # sends msg (libzmq takes it) or closes it and raises
+        cdef void *h = self.handle
+        cdef int rc, err = 0
+        rc = zmq_msg_send(msg, h, flags | ZMQ_DONTWAIT)
+        if rc >= 0:
+            return 0
+        err = c_zmq_errno()
+        if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
+            while True:
+                self._busy += 1
+                with nogil:
+                    rc = zmq_msg_send(msg, h, flags)
+                    if rc < 0:
+                        err = c_zmq_errno()
+                self._busy -= 1
+                if rc >= 0:
+                    self._blocking_done()
+                    return 0
+                if err != EINTR:
+                    break
+                try:
+                    self._blocking_done()
+                    PyErr_CheckSignals()
+                    self._check_open()
+                except BaseException:
+                    zmq_msg_close(msg)
+                    raise
+        zmq_msg_close(msg)
+        self._blocking_done()
+        _raise(err)
+
+    cdef object _send_obj(self, object data, int flags, bint copy, bint track):
+        cdef Py_buffer view
+        cdef zmq_msg_t msg
+        cdef _Flag flag
+        cdef Frame frame
+        if type(data) is bytes:
+            if not track and (copy or PyBytes_GET_SIZE(data) < self.copy_threshold):
+                self._send_copy(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), flags)
+                return None
+        elif isinstance(data, Frame):
+            frame = <Frame>data
+            if track and frame.tracker is None:
+                raise ValueError("track=True needs a tracked Frame (Frame(data, track=True))")
+            if copy:
+                self._send_copy(<char *>zmq_msg_data(&frame.zmq_msg), zmq_msg_size(&frame.zmq_msg), flags)
+            else:
+                zmq_msg_init(&msg)
+                _check_rc(zmq_msg_copy(&msg, &frame.zmq_msg))
+                self._send_msg(&msg, flags)
+            return frame.tracker if track else None
+        elif isinstance(data, str):
+            raise TypeError("str cannot be sent as bytes: use send_string() (or encode it)")
+        elif not PyObject_CheckBuffer(data):
+            raise TypeError("cannot send %s: data must be bytes, a Frame or support the buffer "
+                            "protocol" % type(data).__name__)
+        if copy and not track:
+            PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
+            try:
+                self._send_copy(<char *>view.buf, view.len, flags)
+            finally:
+                PyBuffer_Release(&view)
+            return None
+        if not track:
+            PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
+            try:
+                if view.len < self.copy_threshold:
+                    self._send_copy(<char *>view.buf, view.len, flags)
+                    return None
+            finally:
+                PyBuffer_Release(&view)
+            flag = None
+        else:
+            flag = _Flag()
+        _init_zerocopy(&msg, data, flag)
+        self._send_msg(&msg, flags)
+        if track:
+            return MessageTracker(flag)
+        return None
+
+    def send(self, data, int flags=0, bint copy=True, bint track=False, routing_id=None, group=None):
+        """Send one frame.
+
+        Parameters
+        ----------
+        data : bytes, Frame or buffer
+            The content; str is refused (use send_string).
+        flags : int
+            NOBLOCK (raise Again instead of waiting) and/or SNDMORE.
+        copy : bool
+            False sends without copying (above ``copy_threshold``); the buffer must not
+            change until libzmq is done with it.
+        track : bool
+            Return a MessageTracker that turns done when libzmq releases the buffer.
+
+        Returns
+        -------
+        MessageTracker or None
+        """
+        if self.handle == NULL:
+            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        if routing_id is not None or group is not None:
+            raise ZMQError(ENOTSUP, "routing_id/group need libzmq's draft API")
+        return self._send_obj(data, flags, copy, track)
+
+    def send_multipart(self, msg_parts, int flags=0, bint copy=True, bint track=False, **kwargs):
+        """Send a multipart message atomically; every part is checked before any is sent.
+
+        Returns the MessageTracker of the last frame when ``track`` (else None).
+        """
+        cdef Py_ssize_t i, n
+        cdef int rest = flags & ~ZMQ_DONTWAIT
+        if self.handle == NULL:
+            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        if not isinstance(msg_parts, (list, tuple)):
+            msg_parts = list(msg_parts)
+        n = len(msg_parts)
+        if n == 0:
+            raise ValueError("send_multipart needs at least one frame")
+        for i in range(n):
+            part = msg_parts[i]
+            if type(part) is bytes or isinstance(part, Frame):
+                continue
+            if isinstance(part, str) or not PyObject_CheckBuffer(part):
+                raise TypeError("frame %d (%s) is not bytes-like%s" % (
+                    i, type(part).__name__,
+                    ": use send_string or encode it" if isinstance(part, str) else ""))
+        # libzmq accepts the rest of a message once its first frame is in, so only the
+        # first frame may say EAGAIN; the others never block in practice
+        for i in range(n - 1):
+            self._send_obj(msg_parts[i], (flags if i == 0 else rest) | ZMQ_SNDMORE, copy, track)
+        return self._send_obj(msg_parts[n - 1], flags if n == 1 else rest, copy, track)
+
+    # --- recv ------------------------------------------------------------------------------
+
+    cdef object _recv_one(self, int flags, bint copy):
+        cdef zmq_msg_t msg
+        cdef void *h = self.handle
+        cdef int rc, err = 0
+        cdef Frame frame
+        zmq_msg_init(&msg)
+        rc = zmq_msg_recv(&msg, h, flags | ZMQ_DONTWAIT)
+        if rc < 0:
+            err = c_zmq_errno()
+            if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
+                while True:
+                    self._busy += 1
+                    with nogil:
+                        rc = zmq_msg_recv(&msg, h, flags)
+                        if rc < 0:
+                            err = c_zmq_errno()
+                    self._busy -= 1
+                    if rc >= 0 or err != EINTR:
+                        break
+                    try:
+                        self._blocking_done()
+                        PyErr_CheckSignals()
+                        self._check_open()
+                    except BaseException:
+                        zmq_msg_close(&msg)
+                        raise
+            self._blocking_done()
+            if rc < 0:
+                zmq_msg_close(&msg)
+                _raise(err)
+        if copy:
+            try:
+                return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+            finally:
+                zmq_msg_close(&msg)
+        frame = Frame.__new__(Frame)
+        zmq_msg_move(&frame.zmq_msg, &msg)
+        zmq_msg_close(&msg)
+        frame.more = zmq_msg_more(&frame.zmq_msg)
+        return frame
+
+    cdef bint _rcvmore(self):
+        cdef int more = 0
+        cdef size_t sz = sizeof(int)
+        zmq_getsockopt(self.handle, ZMQ_RCVMORE, &more, &sz)
+        return more != 0
+
+    def recv(self, int flags=0, bint copy=True, bint track=False):
+        """Receive one frame: bytes, or a Frame when ``copy=False``.
+
+        With NOBLOCK, raise Again when nothing is waiting; blocking calls honour RCVTIMEO.
+        """
+        if self.handle == NULL:
+            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        return self._recv_one(flags, copy)
+
+    def recv_multipart(self, int flags=0, bint copy=True, bint track=False):
+        """Receive every frame of one message as a list (bytes, or Frames when copy=False)."""
+        if self.handle == NULL:
+            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        parts = [self._recv_one(flags, copy)]
+        flags &= ~ZMQ_DONTWAIT
+        while self._rcvmore():
+            parts.append(self._recv_one(flags, copy))
+        return parts
+
+    def recv_into(self, buffer, int nbytes=0, int flags=0):
+        """Receive one frame into a writable buffer; returns the frame's full size.
+
+        If that is larger than ``nbytes`` (default: the buffer's size) the data was truncated.
+        """
+        cdef Py_buffer view
+        cdef void *h = self.handle
+        cdef int rc, err = 0
+        cdef size_t n
+        if h == NULL:
+            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        if nbytes < 0:
+            raise ValueError("nbytes must be >= 0, not %d" % nbytes)
+        PyObject_GetBuffer(buffer, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
+        try:
+            n = view.len
+            if nbytes:
+                if <size_t>nbytes > n:
+                    raise ValueError("nbytes=%d exceeds the buffer's %d bytes" % (nbytes, n))
+                n = nbytes
+            rc = zmq_recv(h, view.buf, n, flags | ZMQ_DONTWAIT)
+            if rc < 0:
+                err = c_zmq_errno()
+                if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
+                    while True:
+                        self._busy += 1
+                        with nogil:
+                            rc = zmq_recv(h, view.buf, n, flags)
+                            if rc < 0:
+                                err = c_zmq_errno()
+                        self._busy -= 1
+                        if rc >= 0 or err != EINTR:
+                            break
+                        self._blocking_done()
+                        PyErr_CheckSignals()
+                        self._check_open()
+                self._blocking_done()
+                if rc < 0:
+                    _raise(err)
+            return rc
+        finally:
+            PyBuffer_Release(&view)
+
+    # --- poll ------------------------------------------------------------------------------
+
+    def poll(self, timeout=None, int flags=ZMQ_POLLIN):
+        """Wait up to ``timeout`` ms (None: forever) for ``flags``; return the events ready."""
+        self._check_open()
+        res = zmq_poll([(self, flags)], timeout)
+        return res[0][1] if res else 0
+
+
+cdef str _socket_type_name(int t):
+    names = ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB",
+             "XSUB", "STREAM")
+    return names[t] if 0 <= t < len(names) else str(t)

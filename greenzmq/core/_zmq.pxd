@@ -1,0 +1,55 @@
+# cdef classes of the one extension module (see _zmq.pyx and its .pxi parts).
+from greenzmq.core.libzmq cimport zmq_msg_t
+
+
+cdef class _Flag:
+    cdef int done
+
+
+cdef class MessageTracker:
+    cdef list _flags
+    cdef list _events
+    cdef list _trackers
+
+    cdef bint _done(self)
+
+
+cdef class Frame:
+    cdef zmq_msg_t zmq_msg
+    cdef object _data
+    cdef object _bytes
+    cdef public bint more
+    cdef public object tracker
+    cdef int _nbuffers
+
+
+cdef class Context:
+    cdef void *handle
+    cdef bint _shadow
+    cdef int _pid
+    cdef object _sockets
+    cdef object __weakref__
+
+    cdef int _check_open(self) except -1
+
+
+cdef class Socket:
+    cdef void *handle
+    cdef bint _shadow
+    cdef int _pid
+    cdef int _busy
+    cdef bint _close_on_return
+    cdef bint _has_endpoint
+    cdef readonly int socket_type
+    cdef public object context
+    cdef public Py_ssize_t copy_threshold
+    cdef object __weakref__
+
+    cdef int _check_open(self) except -1
+    cdef int _blocking_done(self) except -1
+    cdef int _check_endpoint(self, bytes addr) except -1
+    cdef int _send_copy(self, const char *buf, size_t n, int flags) except -1
+    cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1
+    cdef bint _rcvmore(self)
+    cdef object _send_obj(self, object data, int flags, bint copy, bint track)
+    cdef object _recv_one(self, int flags, bint copy)
