@@ -422,9 +422,15 @@ def test_coroutine_callback_runs_and_its_error_is_logged(ctx, caplog):
 def test_on_err_gets_send_failures(ctx):
     async def main():
         router = ctx.socket(zmq.ROUTER)
-        router.linger = 0
+        dealer = ctx.socket(zmq.DEALER)
+        router.linger = dealer.linger = 0
         router.setsockopt(zmq.ROUTER_MANDATORY, 1)
-        router.bind("inproc://nobody-home")
+        router.bind("inproc://mandatory")
+        dealer.connect("inproc://mandatory")
+        # with ROUTER_MANDATORY the router is writable only once it has a peer
+        dealer.send(b"hello")
+        wait_readable(router)
+        router.recv_multipart()
         stream = ZMQStream(router)
         errors = asyncio.Queue()
         statuses = asyncio.Queue()

@@ -6,19 +6,25 @@ package imports without it, and the submodules raise a clear ImportError when us
 """
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 __all__ = ["IOLoop", "ZMQStream", "ioloop", "zmqstream"]
 
+# attribute -> (submodule, name in it or None for the submodule itself)
+_LAZY = {
+    "ioloop": ("ioloop", None),
+    "IOLoop": ("ioloop", "IOLoop"),
+    "zmqstream": ("zmqstream", None),
+    "ZMQStream": ("zmqstream", "ZMQStream"),
+}
+
 
 def __getattr__(name: str) -> Any:
     # imported lazily so that `import greenzmq.eventloop` never requires tornado
-    if name in ("IOLoop", "ioloop"):
-        from greenzmq.eventloop import ioloop
-
-        return ioloop if name == "ioloop" else ioloop.IOLoop
-    if name in ("ZMQStream", "zmqstream"):
-        from greenzmq.eventloop import zmqstream
-
-        return zmqstream if name == "zmqstream" else zmqstream.ZMQStream
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        submodule, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    module = importlib.import_module(f"{__name__}.{submodule}")
+    return module if attr is None else getattr(module, attr)

@@ -111,7 +111,7 @@ class PUBHandler(logging.Handler):
     def setFormatter(self, fmt: logging.Formatter,  # noqa: N802 - logging's naming
                      level: int | None = None) -> None:
         """Use ``fmt`` for records of ``level``, or of every level when None/NOTSET."""
-        if not callable(getattr(fmt, "format", None)):
+        if isinstance(fmt, (str, bytes)) or not callable(getattr(fmt, "format", None)):
             raise TypeError(f"fmt must be a logging.Formatter, not {type(fmt).__name__}")
         if level is None or level == logging.NOTSET:
             for known in self.formatters:
