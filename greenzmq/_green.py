@@ -1,0 +1,678 @@
+"""The green wait engine: blocking zmq calls that park only the calling greenlet.
+
+Written once for every hub. ``green_gevent`` and ``green_eventlet`` give a small
+:class:`Hub` adapter and subclass :class:`Socket`, :class:`Context`, :class:`Poller`
+and :class:`MessageTracker` with it; the device functions take the adapter as
+their first argument.
+
+Why it looks the way it does: ZMQ_FD is not a readiness FD. It turns readable when
+the socket has internal commands pending, and *any* send, recv, bind, connect or
+ZMQ_EVENTS read may process them, after which it stays quiet although messages are
+ready. So every place that may process commands and sees somebody parked on the
+socket reads ZMQ_EVENTS and wakes whoever can now proceed; a parked greenlet reads
+ZMQ_EVENTS itself after queueing and before sleeping; and the FD watcher runs only
+while somebody is parked. There are no polling timers: a missed wakeup is a bug.
+
+Several greenlets may share a socket: each direction keeps a FIFO of waiters and
+only its head tries the operation, so order is fair; libzmq moves a multipart
+message in and out atomically once its first frame is taken, so the frames of
+two send_multipart/recv_multipart calls never interleave. A greenlet finds an
+empty FIFO on the fast path and never touches the hub.
+"""
+from __future__ import annotations
+
+import struct
+import types
+import weakref
+from collections import deque
+from time import monotonic
+from typing import Any, Callable, Sequence
+
+from greenlet import getcurrent
+
+from greenzmq.constants import (
+    ENOTSOCK, EVENTS, NOBLOCK, POLLERR, POLLIN, POLLOUT, RCVTIMEO, REP, ROUTER, SNDTIMEO, TYPE,
+)
+from greenzmq.core._zmq import MessageTracker as _CoreTracker, zmq_poll
+from greenzmq.core.context import Context as _CoreContext
+from greenzmq.core.poll import Poller as _CorePoller
+from greenzmq.core.socket import Socket as _CoreSocket
+from greenzmq.error import Again, ZMQError
+
+__all__ = [
+    "Hub", "Socket", "Context", "Poller", "MessageTracker",
+    "select", "device", "proxy", "proxy_steerable", "monitored_queue",
+]
+
+# why a parked greenlet was resumed
+_READY, _TIMEOUT, _CLOSED = "ready", "timeout", "closed"
+_BATCH = 256  # messages a device moves before it lets other greenlets run
+
+_c_recv = _CoreSocket.recv
+_c_send = _CoreSocket.send
+_c_recv_multipart = _CoreSocket.recv_multipart
+_c_send_multipart = _CoreSocket.send_multipart
+_c_recv_into = _CoreSocket.recv_into
+_c_getsockopt = _CoreSocket.getsockopt
+
+
+class Hub:
+    """What the engine needs from an event loop; one instance per hub library.
+
+    Every method acts on the hub of the calling OS thread.
+    """
+
+    def switch(self) -> Any:
+        """Park the calling greenlet: run the hub until something switches back."""
+        raise NotImplementedError
+
+    def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)`` in the hub greenlet soon (call from a greenlet)."""
+        raise NotImplementedError
+
+    def call_later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
+        """Run ``fn(*args)`` in the hub greenlet after ``seconds``; return a canceller."""
+        raise NotImplementedError
+
+    def io(self, fd: int, write: bool) -> Any:
+        """A stopped watcher for ``fd``: ``start(cb, *args)`` calls ``cb(*args)`` in the
+        hub greenlet while the fd is readable (writable), ``stop()``, ``close()``."""
+        raise NotImplementedError
+
+    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` in a real OS thread, parking only the calling greenlet."""
+        raise NotImplementedError
+
+    def cooperate(self) -> None:
+        """Let the other ready greenlets run once (``sleep(0)``)."""
+        raise NotImplementedError
+
+
+# --- parking -------------------------------------------------------------------
+
+class _Waiter:
+    """One greenlet waiting in a blocking call; ``reason`` says who resumed it."""
+
+    __slots__ = ("glet", "reason", "parked")
+
+    def __init__(self) -> None:
+        self.glet = getcurrent()
+        self.reason: str | None = None
+        self.parked = False
+
+
+def _resume(w: _Waiter, reason: str) -> None:
+    """Resume ``w`` at once; only from the hub greenlet (watcher and timer callbacks)."""
+    # the first reason wins, so a greenlet is never switched into twice for one park
+    if w.parked and w.reason is None:
+        w.reason = reason
+        w.glet.switch()
+
+
+def _resume_soon(hub: Hub, w: _Waiter, reason: str) -> None:
+    """Resume ``w`` from a greenlet other than the hub: the hub switches to it soon."""
+    if w.parked and w.reason is None:
+        w.reason = reason
+        hub.call_soon(_switch_if_parked, w)
+
+
+def _switch_if_parked(w: _Waiter) -> None:
+    # a kill or exception may have taken the greenlet out of its park meanwhile
+    if w.parked:
+        w.glet.switch()
+
+
+def _park(hub: Hub, w: _Waiter, deadline: float | None) -> str | None:
+    """Sleep until ``w`` is resumed or ``deadline`` (monotonic) passes."""
+    cancel = None
+    if deadline is not None:
+        cancel = hub.call_later(max(0.0, deadline - monotonic()), _resume, w, _TIMEOUT)
+    w.reason = None
+    w.parked = True
+    try:
+        hub.switch()
+    finally:
+        w.parked = False
+        if cancel is not None:
+            cancel()
+    return w.reason
+
+
+def _deadline(timeout_ms: float | None) -> float | None:
+    if timeout_ms is None or timeout_ms < 0:
+        return None
+    return monotonic() + timeout_ms / 1000.0
+
+
+# --- per-socket state ----------------------------------------------------------
+
+class _State:
+    """The greenlets parked on one socket, and its FD watcher.
+
+    Holds the socket weakly so that socket -> state -> watcher -> state is no cycle
+    through the socket (its finaliser stays prompt).
+    """
+
+    __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "watching", "closed")
+
+    def __init__(self, sock: Socket, hub: Hub) -> None:
+        self.ref = weakref.ref(sock)
+        self.hub = hub
+        self.rq: deque[_Waiter] = deque()   # FIFO of recv waiters; the head may try
+        self.sq: deque[_Waiter] = deque()   # FIFO of send waiters
+        self.polls: dict[_Waiter, int] = {}  # Poller/Socket.poll waiters -> event mask
+        self.nwait = 0                       # len(rq) + len(sq) + len(polls)
+        self.watcher: Any = None
+        self.watching = False
+        self.closed = False
+
+    def watch(self) -> None:
+        if not self.watching:
+            if self.watcher is None:
+                self.watcher = self.hub.io(self.ref().fileno(), False)
+            self.watcher.start(_on_fd, self)
+            self.watching = True
+
+    def unwatch(self) -> None:
+        if self.watching:
+            self.watching = False
+            self.watcher.stop()
+
+    def poke(self) -> None:
+        """Read ZMQ_EVENTS and wake whoever can proceed (we may have eaten their signal)."""
+        sock = self.ref()
+        if sock is None or self.closed:
+            return
+        try:
+            ev = sock._events()
+        except ZMQError:  # ETERM and the like: let every waiter meet the error itself
+            ev = POLLIN | POLLOUT
+        self.wake(ev, False)
+
+    def wake(self, ev: int, in_hub: bool) -> None:
+        """Resume the head waiter of each direction ready in ``ev`` and matching pollers."""
+        ws = []
+        if ev & POLLIN and self.rq:
+            ws.append(self.rq[0])
+        if ev & POLLOUT and self.sq:
+            ws.append(self.sq[0])
+        if self.polls:
+            ws += [w for w, mask in self.polls.items() if ev & mask]
+        if in_hub:
+            for w in ws:
+                _resume(w, _READY)
+        else:
+            for w in ws:
+                _resume_soon(self.hub, w, _READY)
+
+    def leave(self) -> None:
+        """A waiter left: hand readiness on, or stop watching when nobody is left."""
+        self.nwait -= 1
+        if self.nwait:
+            self.poke()
+        else:
+            self.unwatch()
+
+    def close(self) -> None:
+        """The socket is closing: stop watching its FD and wake everybody (ENOTSOCK)."""
+        if self.closed:
+            return
+        self.closed = True
+        self.unwatch()
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
+        for w in (*self.rq, *self.sq, *self.polls):
+            _resume_soon(self.hub, w, _CLOSED)
+
+
+def _on_fd(st: _State) -> None:
+    """FD watcher callback (in the hub): the socket has commands; see who can go on."""
+    sock = st.ref()
+    if sock is None or st.closed or not st.nwait:
+        st.unwatch()
+        return
+    try:
+        ev = sock._events()
+    except ZMQError:
+        ev = POLLIN | POLLOUT
+    st.wake(ev, True)
+
+
+def _wait_op(sock: Socket, d: int, fn: Callable[..., Any], args: tuple) -> Any:
+    """The slow path of a blocking operation: queue, probe, park, retry.
+
+    ``d`` is 0 for recv, 1 for send; ``fn(sock, *args)`` is the NOBLOCK core call.
+    """
+    st = sock._gs
+    q = st.sq if d else st.rq
+    mask = POLLOUT if d else POLLIN
+    tried = not q  # with nobody queued the fast path has just tried and got EAGAIN
+    deadline = _deadline(_c_getsockopt(sock, SNDTIMEO if d else RCVTIMEO))
+    w = _Waiter()
+    q.append(w)
+    st.nwait += 1
+    try:
+        spin = True  # one immediate retry when our own probe says ready
+        while True:
+            if q[0] is w:
+                if not tried:
+                    try:
+                        return fn(sock, *args)
+                    except Again:
+                        pass
+                tried = False
+                ev = sock._events()
+                if ev:
+                    st.wake(ev, False)
+                if ev & mask and spin:
+                    spin = False
+                    continue
+            if deadline is not None and monotonic() >= deadline:
+                raise Again()
+            st.watch()
+            if _park(st.hub, w, deadline) is _CLOSED:
+                raise ZMQError(ENOTSOCK)
+            spin = True
+    finally:
+        if q[0] is w:
+            q.popleft()
+        else:
+            q.remove(w)
+        st.leave()
+
+
+# --- poll ----------------------------------------------------------------------
+
+def _fd_of(obj: Any) -> int:
+    return obj if isinstance(obj, int) else obj.fileno()
+
+
+def _register(hub: Hub, w: _Waiter, obj: Any, flags: int) -> Callable[[], None]:
+    """Make readiness of one poll item resume ``w``; return the undo function."""
+    st = getattr(obj, "_gs", None)
+    if st is not None:  # a green socket: share its watcher
+        if st.closed:
+            raise ZMQError(ENOTSOCK)
+        st.polls[w] = flags
+        st.nwait += 1
+        st.watch()
+
+        def undo() -> None:
+            del st.polls[w]
+            st.leave()
+        return undo
+    if isinstance(obj, _CoreSocket):  # a plain zmq socket: its FD says "look again"
+        watchers = [hub.io(obj.fileno(), False)] if flags else []
+    else:
+        fd = _fd_of(obj)
+        watchers = [hub.io(fd, write) for write, bit in ((False, POLLIN), (True, POLLOUT))
+                    if flags & bit]
+    for watcher in watchers:
+        watcher.start(_resume, w, _READY)
+
+    def undo() -> None:
+        for watcher in watchers:
+            watcher.close()
+    return undo
+
+
+def _wait_poll(hub: Hub, items: Sequence[tuple[Any, int]], timeout_ms: float | None,
+               poll0: Callable[[], list]) -> list:
+    """Poll ``items`` green: ``poll0()`` polls them without waiting; park in between."""
+    deadline = _deadline(timeout_ms)
+    w = None
+    while True:
+        ready = poll0()
+        for obj, _flags in items:  # zmq_poll read ZMQ_EVENTS: pass the news on
+            st = getattr(obj, "_gs", None)
+            if st is not None and st.nwait:
+                st.poke()
+        if ready or (deadline is not None and monotonic() >= deadline):
+            return ready
+        if w is None:
+            w = _Waiter()
+        undos = []
+        try:
+            for obj, flags in items:
+                undos.append(_register(hub, w, obj, flags))
+            _park(hub, w, deadline)
+        finally:
+            for undo in undos:
+                undo()
+
+
+# --- the green classes -----------------------------------------------------------
+
+class Socket(_CoreSocket):
+    """A socket whose blocking calls park only the calling greenlet.
+
+    Subclasses set ``_hub``. The send_*/recv_* helpers of the core go through the
+    five methods overridden here, so they are green too.
+    """
+
+    _hub: Hub
+    _tracker_class: type  # the green MessageTracker that wraps the core's trackers
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._gs = _State(self, self._hub)
+
+    # The fast paths below are written out per method on purpose: one extra Python
+    # call per message is a measurable share of the per-message cost.
+
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+        """Receive one frame; see ``greenzmq.Socket.recv``."""
+        st = self._gs
+        if not st.rq or flags & NOBLOCK:
+            try:
+                msg = _c_recv(self, flags | NOBLOCK, copy, track)
+            except Again:
+                if flags & NOBLOCK:
+                    if st.nwait:
+                        st.poke()
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return msg
+        return _wait_op(self, 0, _c_recv, (flags | NOBLOCK, copy, track))
+
+    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list:
+        """Receive a whole multipart message; see ``greenzmq.Socket.recv_multipart``."""
+        st = self._gs
+        if not st.rq or flags & NOBLOCK:
+            try:
+                msg = _c_recv_multipart(self, flags | NOBLOCK, copy, track)
+            except Again:
+                if flags & NOBLOCK:
+                    if st.nwait:
+                        st.poke()
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return msg
+        return _wait_op(self, 0, _c_recv_multipart, (flags | NOBLOCK, copy, track))
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        """Receive one frame into ``buffer``; see ``greenzmq.Socket.recv_into``."""
+        st = self._gs
+        if not st.rq or flags & NOBLOCK:
+            try:
+                n = _c_recv_into(self, buffer, nbytes, flags | NOBLOCK)
+            except Again:
+                if flags & NOBLOCK:
+                    if st.nwait:
+                        st.poke()
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return n
+        return _wait_op(self, 0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK))
+
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+        """Send one frame; see ``greenzmq.Socket.send``."""
+        st = self._gs
+        if not st.sq or flags & NOBLOCK:
+            try:
+                r = _c_send(self, data, flags | NOBLOCK, copy, track)
+            except Again:
+                if flags & NOBLOCK:
+                    if st.nwait:
+                        st.poke()
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return r if r is None else self._tracker_class(r)
+        r = _wait_op(self, 1, _c_send, (data, flags | NOBLOCK, copy, track))
+        return r if r is None else self._tracker_class(r)
+
+    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,
+                       track: bool = False) -> Any:
+        """Send a multipart message atomically; see ``greenzmq.Socket.send_multipart``."""
+        st = self._gs
+        if not st.sq or flags & NOBLOCK:
+            try:
+                r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track)
+            except Again:
+                if flags & NOBLOCK:
+                    if st.nwait:
+                        st.poke()
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return r if r is None else self._tracker_class(r)
+        r = _wait_op(self, 1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track))
+        return r if r is None else self._tracker_class(r)
+
+    def getsockopt(self, option: int) -> Any:
+        """Get an option; reading EVENTS also wakes the greenlets it concerns."""
+        value = _c_getsockopt(self, option)
+        if option == EVENTS:
+            st = self._gs
+            if st.nwait:
+                st.wake(value, False)
+        return value
+
+    get = getsockopt
+
+    def poll(self, timeout: float | None = None, flags: int = POLLIN) -> int:
+        """Wait (green) until ``flags`` events are ready or ``timeout`` ms pass."""
+        if self._gs.closed or self.closed:
+            raise ZMQError(ENOTSOCK)
+        items = [(self, flags)]
+        ready = _wait_poll(self._hub, items, timeout, lambda: zmq_poll(items, 0))
+        return ready[0][1] if ready else 0
+
+    def close(self, linger: int | None = None) -> None:
+        """Close the socket; greenlets parked on it get ZMQError(ENOTSOCK)."""
+        st = getattr(self, "_gs", None)
+        if st is not None:
+            st.close()
+        super().close(linger)
+
+
+def _poking(name: str) -> Callable[..., Any]:
+    """Wrap a core method that lets libzmq process commands (bind, connect ...)."""
+    core = getattr(_CoreSocket, name)
+
+    def method(self: Socket, *args: Any, **kwargs: Any) -> Any:
+        r = core(self, *args, **kwargs)
+        st = self._gs
+        if st.nwait:
+            st.poke()
+        return r
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = core.__doc__
+    return method
+
+
+for _name in ("bind", "connect", "unbind", "disconnect", "bind_to_random_port"):
+    setattr(Socket, _name, _poking(_name))
+del _name
+
+
+class Context(_CoreContext):
+    """A context whose term() runs off the hub thread; makes green sockets."""
+
+    _hub: Hub
+    _socket_class: type = Socket
+
+    def term(self) -> None:
+        """Terminate the context, parking only the calling greenlet while libzmq waits."""
+        self._hub.blocking(_CoreContext.term, self)
+
+
+class Poller(_CorePoller):
+    """A Poller whose poll() parks only the calling greenlet."""
+
+    _hub: Hub
+
+    def poll(self, timeout: float | None = None) -> list:
+        """Poll the registered sockets and fds (green); ``timeout`` in ms, None = forever."""
+        return _wait_poll(self._hub, list(self.sockets), timeout,
+                          lambda: _CorePoller.poll(self, 0))
+
+
+class MessageTracker(_CoreTracker):
+    """A MessageTracker whose wait() parks only the calling greenlet.
+
+    Green sockets return these for ``track=True``; ``MessageTracker(core_tracker)`` wraps any.
+    """
+
+    _hub: Hub
+
+    def wait(self, timeout: float | None = -1) -> None:
+        """Wait until ``done``; raise NotDone after ``timeout`` seconds (-1 or None: forever)."""
+        if not self.done:
+            # libzmq signals a C condition variable from its IO thread: wait for it in a
+            # real thread so the hub runs on meanwhile
+            self._hub.blocking(_CoreTracker.wait, self, timeout)
+
+
+def select(hub: Hub, rlist: Sequence, wlist: Sequence, xlist: Sequence,
+           timeout: float | None = None) -> tuple[list, list, list]:
+    """select() for zmq sockets and fds, parking only the calling greenlet.
+
+    ``timeout`` is in seconds (None waits forever), as in ``greenzmq.select``.
+    """
+    flags: dict[Any, int] = {}
+    for seq, bit in ((rlist, POLLIN), (wlist, POLLOUT), (xlist, POLLERR)):
+        for obj in seq:
+            flags[obj] = flags.get(obj, 0) | bit
+    items = list(flags.items())
+    ms = None if timeout is None or timeout < 0 else timeout * 1000.0
+    ready = _wait_poll(hub, items, ms, lambda: zmq_poll(items, 0) if items else [])
+    r, w, x = [], [], []
+    for obj, ev in ready:
+        if ev & POLLIN:
+            r.append(obj)
+        if ev & POLLOUT:
+            w.append(obj)
+        if ev & POLLERR:
+            x.append(obj)
+    return r, w, x
+
+
+def public_names(namespace: dict, package: Any) -> list[str]:
+    """``__all__`` for an adapter module: greenzmq's public API plus the green overrides."""
+    public = {n for n in vars(package) if not n.startswith("_")} | set(__all__)
+    public -= {"Hub"}
+    return sorted(n for n, v in namespace.items()
+                  if n in public and not isinstance(v, types.ModuleType))
+
+
+# --- devices -----------------------------------------------------------------------
+
+def _forward(src: Any, dst: Any, tap: Any, prefix: bytes | None, swap: bool,
+             stats: list, si: int, di: int) -> tuple[int, bool]:
+    """Move up to _BATCH messages src -> dst; return (moved, dst is full)."""
+    n = 0
+    while n < _BATCH:
+        # take a message only when dst can take it: holding one while the other
+        # direction starves is how a proxy deadlocks
+        if not dst.getsockopt(EVENTS) & POLLOUT:
+            return n, True
+        try:
+            msg = src.recv_multipart(NOBLOCK)
+        except Again:
+            return n, False
+        if swap:  # ROUTER to ROUTER: the destination's routing id goes first
+            msg[0], msg[1] = msg[1], msg[0]
+        try:
+            dst.send_multipart(msg, NOBLOCK)
+        except Again:  # POLLOUT is only a hint for some types (ROUTER_MANDATORY)
+            dst.send_multipart(msg)
+        if tap is not None:
+            tap.send_multipart(msg if prefix is None else [prefix, *msg])
+        size = sum(map(len, msg))
+        stats[si] += 1
+        stats[si + 1] += size
+        stats[di + 2] += 1
+        stats[di + 3] += size
+        n += 1
+    return n, False
+
+
+def _steer(control: Any, is_rep: bool, stats: list, paused: bool) -> bool | None:
+    """Run the commands queued on the control socket; new paused state, None = stop."""
+    while True:
+        try:
+            cmd = control.recv_multipart(NOBLOCK)
+        except Again:
+            return paused
+        word = cmd[0] if cmd else b""
+        if word == b"STATISTICS":
+            control.send_multipart([struct.pack("=Q", v) for v in stats])
+            continue
+        stop = word == b"TERMINATE"
+        if word in (b"PAUSE", b"RESUME"):
+            paused = word == b"PAUSE"
+        if is_rep:  # a REP control socket must answer before it can take the next one
+            control.send(b"")
+        if stop:
+            return None
+
+
+def _relay(hub: Hub, routes: list, control: Any = None) -> int:
+    """The one device loop: routes are (src, dst, tap, prefix, swap, src_stat, dst_stat)."""
+    stats = [0] * 8  # frontend in msgs/bytes, out msgs/bytes, then the backend's
+    full = [False] * len(routes)
+    paused = False
+    is_rep = control is not None and control.getsockopt(TYPE) == REP
+    while True:
+        if control is not None:
+            paused = _steer(control, is_rep, stats, paused)
+            if paused is None:
+                return 0
+        moved = 0
+        if not paused:
+            for i, (src, dst, tap, prefix, swap, si, di) in enumerate(routes):
+                n, full[i] = _forward(src, dst, tap, prefix, swap, stats, si, di)
+                moved += n
+        if moved >= _BATCH:  # busy: let the other greenlets run, then carry on
+            hub.cooperate()
+            continue
+        flags: dict[Any, int] = {}
+        if control is not None:
+            flags[control] = POLLIN
+        if not paused:
+            for i, (src, dst, *_rest) in enumerate(routes):
+                obj, bit = (dst, POLLOUT) if full[i] else (src, POLLIN)
+                flags[obj] = flags.get(obj, 0) | bit
+        items = list(flags.items())
+        _wait_poll(hub, items, None, lambda: zmq_poll(items, 0))
+
+
+def proxy_steerable(hub: Hub, frontend: Any, backend: Any, capture: Any = None,
+                    control: Any = None) -> int:
+    """zmq_proxy_steerable in the calling greenlet; returns 0 on TERMINATE."""
+    routes = [(frontend, backend, capture, None, False, 0, 4)]
+    if backend is not frontend:
+        routes.append((backend, frontend, capture, None, False, 4, 0))
+    return _relay(hub, routes, control)
+
+
+def proxy(hub: Hub, frontend: Any, backend: Any, capture: Any = None) -> None:
+    """zmq_proxy in the calling greenlet: runs until an error (e.g. ContextTerminated)."""
+    proxy_steerable(hub, frontend, backend, capture)
+
+
+def device(hub: Hub, device_type: int, frontend: Any, backend: Any) -> None:
+    """The old zmq_device: a proxy between ``frontend`` and ``backend``."""
+    proxy_steerable(hub, frontend, backend)
+
+
+def monitored_queue(hub: Hub, in_socket: Any, out_socket: Any, mon_socket: Any,
+                    in_prefix: bytes = b"in", out_prefix: bytes = b"out") -> None:
+    """A proxy that also copies each message to ``mon_socket`` behind a direction prefix.
+
+    Between two ROUTER sockets the first two frames (routing ids) are swapped.
+    """
+    swap = in_socket.getsockopt(TYPE) == ROUTER and out_socket.getsockopt(TYPE) == ROUTER
+    _relay(hub, [(in_socket, out_socket, mon_socket, in_prefix, swap, 0, 4),
+                 (out_socket, in_socket, mon_socket, out_prefix, swap, 4, 0)])

@@ -1,0 +1,106 @@
+"""greenzmq for gevent: ``import greenzmq.green_gevent as zmq`` replaces ``zmq.green``.
+
+Everything ``greenzmq`` exports is here under the same names; Context, Socket, Poller,
+select, MessageTracker and the devices block only the calling greenlet. The wait logic
+lives in ``greenzmq._green``; this module only says how gevent's hub does each step.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import gevent
+from gevent.hub import get_hub
+
+import greenzmq as _zmq
+from greenzmq import *  # noqa: F401,F403
+from greenzmq import _green
+from greenzmq.constants import *  # noqa: F401,F403
+from greenzmq.error import *  # noqa: F401,F403
+
+
+class _GeventHub(_green.Hub):
+    """The engine's hub adapter for gevent (libev or libuv loop)."""
+
+    def switch(self) -> Any:
+        return get_hub().switch()
+
+    def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        get_hub().loop.run_callback(fn, *args)
+
+    def call_later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
+        timer = get_hub().loop.timer(seconds)
+        timer.start(fn, *args)
+        return timer.close
+
+    def io(self, fd: int, write: bool) -> Any:
+        return get_hub().loop.io(fd, 2 if write else 1)
+
+    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return get_hub().threadpool.apply(fn, args)
+
+    def cooperate(self) -> None:
+        gevent.sleep(0)
+
+
+_HUB = _GeventHub()
+
+
+class MessageTracker(_green.MessageTracker):
+    """MessageTracker whose wait() blocks only the calling greenlet."""
+
+    _hub = _HUB
+
+
+class Socket(_green.Socket):
+    """A greenzmq Socket whose blocking calls block only the calling greenlet."""
+
+    _hub = _HUB
+    _tracker_class = MessageTracker
+
+
+class Context(_green.Context):
+    """A greenzmq Context that makes gevent-green sockets; term() never freezes the hub."""
+
+    _hub = _HUB
+    _socket_class = Socket
+
+
+class Poller(_green.Poller):
+    """A Poller whose poll() blocks only the calling greenlet."""
+
+    _hub = _HUB
+
+
+def select(rlist: list, wlist: list, xlist: list, timeout: float | None = None
+           ) -> tuple[list, list, list]:
+    """select() over sockets and fds; ``timeout`` in seconds. Blocks only this greenlet."""
+    return _green.select(_HUB, rlist, wlist, xlist, timeout)
+
+
+def device(device_type: int, frontend: Any, backend: Any) -> None:
+    """Run a device (a proxy) in this greenlet, letting the others run."""
+    _green.device(_HUB, device_type, frontend, backend)
+
+
+def proxy(frontend: Any, backend: Any, capture: Any = None) -> None:
+    """Run zmq_proxy's loop in this greenlet, letting the others run."""
+    _green.proxy(_HUB, frontend, backend, capture)
+
+
+def proxy_steerable(frontend: Any, backend: Any, capture: Any = None, control: Any = None) -> int:
+    """proxy() steered by PAUSE/RESUME/TERMINATE/STATISTICS on ``control``; 0 on TERMINATE."""
+    return _green.proxy_steerable(_HUB, frontend, backend, capture, control)
+
+
+def monitored_queue(in_socket: Any, out_socket: Any, mon_socket: Any,
+                    in_prefix: bytes = b"in", out_prefix: bytes = b"out") -> None:
+    """A proxy that copies every message to ``mon_socket`` behind a direction prefix."""
+    _green.monitored_queue(_HUB, in_socket, out_socket, mon_socket, in_prefix, out_prefix)
+
+
+__all__ = _green.public_names(globals(), _zmq)
+
+
+def __getattr__(name: str) -> Any:
+    # greenzmq's lazy submodules (devices, utils ...) under this name too
+    return getattr(_zmq, name)
