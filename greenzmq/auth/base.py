@@ -109,7 +109,20 @@ class Authenticator:
         """Close the ZAP socket; connections then fail authentication."""
         sock, self.zap_socket = self.zap_socket, None
         if sock is not None:
-            sock.close()
+            self._close_zap_socket(sock)
+
+    @staticmethod
+    def _close_zap_socket(sock: Any) -> None:
+        # libzmq frees an inproc name only when the reaper destroys the socket,
+        # some time after close(); unbinding first frees it at once, so a new
+        # authenticator can start on this context right after stop() returns
+        if sock.closed:
+            return
+        try:
+            sock.unbind(ZAP_ENDPOINT)
+        except ZMQError:
+            pass
+        sock.close()
 
     def _serve(self, sock: Any) -> None:
         """Answer requests on ``sock`` until it is closed or its context ends.

@@ -151,12 +151,13 @@ class ThreadAuthenticator(Authenticator):
                 started.release()
             # the sockets belong to this thread now: close them here
             sock, self.zap_socket = self.zap_socket, None
-            for s in (sock, pipe):
-                if s is not None:
-                    try:
-                        s.close(linger=0)
-                    except ZMQError:
-                        pass
+            try:
+                if sock is not None:
+                    self._close_zap_socket(sock)
+                if pipe is not None:
+                    pipe.close(linger=0)
+            except ZMQError:
+                pass
             done.release()
 
     def stop(self) -> None:
