@@ -73,6 +73,11 @@ cdef class Socket:
         """The address of the libzmq socket, for ``Socket.shadow`` elsewhere."""
         return <size_t>self.handle
 
+    @property
+    def _blocking(self):
+        """True while a thread is blocked in a libzmq call on this socket."""
+        return self._busy > 0
+
     cdef int _check_open(self) except -1:
         if self.handle == NULL:
             raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")

@@ -9,6 +9,7 @@ include "_socket.pxi"
 include "_poll.pxi"
 include "_proxy.pxi"
 include "_misc.pxi"
+include "_monitoredqueue.pxi"
 
 # the errors module formats messages with these, without importing us at call time
 _error._strerror = strerror

@@ -11,7 +11,6 @@ from greenzmq.core.socket import Socket
 
 __all__ = ["Context"]
 
-_CTX_OPTS = {int(v) for v in _c.ContextOption}
 _instances: dict[type, "Context"] = {}
 _instance_lock = threading.Lock()
 
@@ -88,8 +87,8 @@ from greenzmq.error import ZMQError as _ZMQError  # noqa: E402
 _zmq_error_types = (_ZMQError,)
 
 
-def _ctx_property(opt: int, name: str) -> property:
-    if opt in _CTX_OPTS:
+def _ctx_property(opt: int, name: str, context_option: bool) -> property:
+    if context_option:
         return property(lambda self: self.get(opt), lambda self, v: self.set(opt, v),
                         doc=f"context option {name}")
     return property(lambda self: self.sockopts[opt],
@@ -101,5 +100,6 @@ def _ctx_property(opt: int, name: str) -> property:
 for _e in (_c.SocketOption, _c.ContextOption):
     for _name, _opt in _e.__members__.items():
         if not hasattr(Context, _name.lower()) or _name.lower() in ("ipv6", "blocky"):
-            setattr(Context, _name.lower(), _ctx_property(int(_opt), _name))
+            setattr(Context, _name.lower(),
+                    _ctx_property(int(_opt), _name, _e is _c.ContextOption))
 del _e, _name, _opt
