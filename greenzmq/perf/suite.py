@@ -229,17 +229,18 @@ def paired_ratio(a: dict | None, b: dict | None, metric: str) -> float | None:
     return statistics.median(ratios) if ratios else None
 
 
-def cell_text(cell: dict | None, metric: str) -> str:
+def cell_text(cell: dict | None, metric: str) -> tuple[str, str]:
+    """-> (median with spread and flags, MB/s or "")."""
     if cell is None:
-        return "-"
+        return "-", ""
     if cell.get(metric) is None:
-        return "ERR"
+        return "ERR", ""
     text = fmt(cell[metric])
     if metric + "_spread" in cell:
         text += f" ±{cell[metric + '_spread'] * 100:.0f}%"
-    if metric == "msgs_per_s" and cell.get("mb_per_s") is not None:
-        text += f"  {fmt(cell['mb_per_s'])} MB/s"
-    return text + (" (!)" if cell["errors"] else "")
+    text += " (!)" if cell["errors"] else ""
+    mb = cell.get("mb_per_s") if metric == "msgs_per_s" else None
+    return text, f"{fmt(mb)} MB/s" if mb is not None else ""
 
 
 def render(rows: list[list[str]]) -> list[str]:
@@ -257,10 +258,12 @@ def tables(specs: list[Spec], summary: dict, available: list[str]) -> tuple[str,
         if not cols or not rows:
             continue
         both = len(cols) == 2
-        table = [["workload", "unit", *cols] + ([f"{ours}/{anchor}"] if both else [])]
+        table = [["workload", "unit", *(h for t in cols for h in (t, ""))] + ([f"{ours}/{anchor}"] if both else [])]
         for s, m in rows:
             cells = [summary.get(s.label, {}).get(t) for t in cols]
-            line = [s.label, METRICS[m][0], *(cell_text(c, m) if s.runs_on(t) else "-" for c, t in zip(cells, cols))]
+            line = [s.label, METRICS[m][0]]
+            for c, t in zip(cells, cols):
+                line += cell_text(c, m) if s.runs_on(t) else ("-", "")
             if both:
                 r = paired_ratio(*cells, m)
                 ratios.setdefault(group, {})[f"{s.label} {m}"] = r
@@ -337,7 +340,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     size.add_argument("--full", action="store_true", help="every size, copy mode and transport")
     ap.add_argument("--only", nargs="+", metavar="LABEL",
                     help="only workloads whose label contains one of these (e.g. thr, 'lat1 inproc')")
-    ap.add_argument("--rounds", "-R", type=int, help="rounds per target (default 3, --quick 2)")
+    ap.add_argument("--rounds", "-R", type=int, help="rounds per target (default 5, --quick 2, --full 3)")
     ap.add_argument("--targets", nargs="+", metavar="T", choices=[*TARGETS, *GROUPS],
                     help=f"targets or groups ({', '.join(GROUPS)}); default: every importable one")
     ap.add_argument("--json", metavar="PATH", help="where to save the results "
@@ -360,7 +363,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    or [s for s in FULL if any(o in s.label for o in a.only)])
         if not a.specs:
             ap.error(f"no workload label contains any of {a.only}; see --list")
-    a.rounds = a.rounds or (2 if a.quick else 3)
+    a.rounds = a.rounds or (2 if a.quick else 3 if a.full else 5)
     a.budget = a.budget or (0.15 if a.quick else 0.4)
     wanted = a.targets or list(TARGETS)
     a.targets = [t for t in TARGETS if t in wanted or GROUP_OF[t] in wanted]
