@@ -1,0 +1,141 @@
+"""greenzmq for eventlet: ``from greenzmq import green_eventlet as zmq`` replaces
+``from eventlet.green import zmq``.
+
+Everything ``greenzmq`` exports is here under the same names; Context, Socket, Poller,
+select, MessageTracker and the devices block only the calling greenthread. The wait
+logic lives in ``greenzmq._green``; this module only says how eventlet's hub does each step.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import eventlet
+from eventlet import tpool
+from eventlet.hubs import get_hub
+
+import greenzmq as _zmq
+from greenzmq import *  # noqa: F401,F403
+from greenzmq import _green
+from greenzmq.constants import *  # noqa: F401,F403
+from greenzmq.error import *  # noqa: F401,F403
+
+
+def _ignore(*args: Any) -> None:
+    pass
+
+
+class _Watcher:
+    """An fd watcher on eventlet's hub with the engine's start/stop/close interface."""
+
+    __slots__ = ("fd", "write", "listener", "cb", "args")
+
+    def __init__(self, fd: int, write: bool) -> None:
+        self.fd, self.write = fd, write
+        self.listener: Any = None
+        self.cb: Callable[..., Any] = _ignore
+        self.args: tuple = ()
+
+    def start(self, cb: Callable[..., Any], *args: Any) -> None:
+        self.cb, self.args = cb, args
+        if self.listener is None:
+            hub = get_hub()
+            # throwback: the hub only uses it when the fd was closed under the listener,
+            # which cannot happen here (the engine stops watching before zmq closes it)
+            self.listener = hub.add(hub.WRITE if self.write else hub.READ, self.fd,
+                                    self._fire, _ignore, None)
+
+    def _fire(self, fileno: int) -> None:
+        self.cb(*self.args)
+
+    def stop(self) -> None:
+        if self.listener is not None:
+            listener, self.listener = self.listener, None
+            get_hub().remove(listener)
+
+    close = stop
+
+
+class _EventletHub(_green.Hub):
+    """The engine's hub adapter for eventlet (any of its hubs)."""
+
+    def switch(self) -> Any:
+        return get_hub().switch()
+
+    def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        get_hub().schedule_call_global(0, fn, *args)
+
+    def call_later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
+        return get_hub().schedule_call_global(seconds, fn, *args).cancel
+
+    def io(self, fd: int, write: bool) -> _Watcher:
+        return _Watcher(fd, write)
+
+    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return tpool.execute(fn, *args)
+
+    def cooperate(self) -> None:
+        eventlet.sleep(0)
+
+
+_HUB = _EventletHub()
+
+
+class MessageTracker(_green.MessageTracker):
+    """MessageTracker whose wait() blocks only the calling greenthread."""
+
+    _hub = _HUB
+
+
+class Socket(_green.Socket):
+    """A greenzmq Socket whose blocking calls block only the calling greenthread."""
+
+    _hub = _HUB
+    _tracker_class = MessageTracker
+
+
+class Context(_green.Context):
+    """A greenzmq Context that makes eventlet-green sockets; term() never freezes the hub."""
+
+    _hub = _HUB
+    _socket_class = Socket
+
+
+class Poller(_green.Poller):
+    """A Poller whose poll() blocks only the calling greenthread."""
+
+    _hub = _HUB
+
+
+def select(rlist: list, wlist: list, xlist: list, timeout: float | None = None
+           ) -> tuple[list, list, list]:
+    """select() over sockets and fds; ``timeout`` in seconds. Blocks only this greenthread."""
+    return _green.select(_HUB, rlist, wlist, xlist, timeout)
+
+
+def device(device_type: int, frontend: Any, backend: Any) -> None:
+    """Run a device (a proxy) in this greenthread, letting the others run."""
+    _green.device(_HUB, device_type, frontend, backend)
+
+
+def proxy(frontend: Any, backend: Any, capture: Any = None) -> None:
+    """Run zmq_proxy's loop in this greenthread, letting the others run."""
+    _green.proxy(_HUB, frontend, backend, capture)
+
+
+def proxy_steerable(frontend: Any, backend: Any, capture: Any = None, control: Any = None) -> int:
+    """proxy() steered by PAUSE/RESUME/TERMINATE/STATISTICS on ``control``; 0 on TERMINATE."""
+    return _green.proxy_steerable(_HUB, frontend, backend, capture, control)
+
+
+def monitored_queue(in_socket: Any, out_socket: Any, mon_socket: Any,
+                    in_prefix: bytes = b"in", out_prefix: bytes = b"out") -> None:
+    """A proxy that copies every message to ``mon_socket`` behind a direction prefix."""
+    _green.monitored_queue(_HUB, in_socket, out_socket, mon_socket, in_prefix, out_prefix)
+
+
+__all__ = _green.public_names(globals(), _zmq)
+
+
+def __getattr__(name: str) -> Any:
+    # greenzmq's lazy submodules (devices, utils ...) under this name too
+    return getattr(_zmq, name)
