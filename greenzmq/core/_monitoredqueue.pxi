@@ -21,7 +21,7 @@ cdef int _mq_send(void *s, zmq_msg_t *msg, int flags) noexcept nogil:
     cdef int rc
     while True:
         rc = zmq_msg_send(msg, s, flags)
-        if rc >= 0 or _zmq_errno() != EINTR:
+        if rc >= 0 or c_zmq_errno() != EINTR:
             return rc
 
 
@@ -29,7 +29,7 @@ cdef int _mq_recv(void *s, zmq_msg_t *msg) noexcept nogil:
     cdef int rc
     while True:
         rc = zmq_msg_recv(msg, s, 0)
-        if rc >= 0 or _zmq_errno() != EINTR:
+        if rc >= 0 or c_zmq_errno() != EINTR:
             return rc
 
 
@@ -41,13 +41,13 @@ cdef int _mq_pass_frame(zmq_msg_t *frame, void *dst, void *mon, int more) noexce
     zmq_msg_init(&copy)
     # the copy shares large payloads by reference count, so this costs no memcpy
     if zmq_msg_copy(&copy, frame) < 0 or _mq_send(dst, frame, flags) < 0:
-        err = _zmq_errno()
+        err = c_zmq_errno()
         zmq_msg_close(&copy)
         zmq_msg_close(frame)
         errno_set(err)
         return -1
     if _mq_send(mon, &copy, flags) < 0:
-        err = _zmq_errno()
+        err = c_zmq_errno()
         zmq_msg_close(&copy)
         errno_set(err)
         return -1
@@ -57,15 +57,15 @@ cdef int _mq_pass_frame(zmq_msg_t *frame, void *dst, void *mon, int more) noexce
 cdef int _mq_relay(void *src, void *dst, void *mon, const char *prefix, size_t prefix_len,
                    bint swap_ids, zmq_msg_t *first) noexcept nogil:
     """Forward the message whose first frame is ``first`` (consumed), and copy it to mon
-    behind the prefix frame. Returns 0, or -1 with _zmq_errno() set."""
+    behind the prefix frame. Returns 0, or -1 with c_zmq_errno() set."""
     cdef zmq_msg_t frame, second
     cdef int more, rc, err
     while True:
         rc = zmq_send(mon, prefix, prefix_len, ZMQ_SNDMORE)
-        if rc >= 0 or _zmq_errno() != EINTR:
+        if rc >= 0 or c_zmq_errno() != EINTR:
             break
     if rc < 0:
-        err = _zmq_errno()
+        err = c_zmq_errno()
         zmq_msg_close(first)
         errno_set(err)
         return -1
@@ -74,14 +74,14 @@ cdef int _mq_relay(void *src, void *dst, void *mon, const char *prefix, size_t p
         # ROUTER to ROUTER: [sender id, recipient id, ...] leaves as [recipient, sender, ...]
         zmq_msg_init(&second)
         if _mq_recv(src, &second) < 0:
-            err = _zmq_errno()
+            err = c_zmq_errno()
             zmq_msg_close(&second)
             zmq_msg_close(first)
             errno_set(err)
             return -1
         more = zmq_msg_more(&second)
         if _mq_pass_frame(&second, dst, mon, 1) < 0:
-            err = _zmq_errno()
+            err = c_zmq_errno()
             zmq_msg_close(first)
             errno_set(err)
             return -1
@@ -93,7 +93,7 @@ cdef int _mq_relay(void *src, void *dst, void *mon, const char *prefix, size_t p
     while more:
         zmq_msg_init(&frame)
         if _mq_recv(src, &frame) < 0:
-            err = _zmq_errno()
+            err = c_zmq_errno()
             zmq_msg_close(&frame)
             errno_set(err)
             return -1
@@ -105,13 +105,13 @@ cdef int _mq_relay(void *src, void *dst, void *mon, const char *prefix, size_t p
 
 cdef int _mq_burst(void *src, void *dst, void *mon, const char *prefix, size_t prefix_len,
                    bint swap_ids) noexcept nogil:
-    """Relay the messages src has ready (up to a burst). 0, or -1 with _zmq_errno() set."""
+    """Relay the messages src has ready (up to a burst). 0, or -1 with c_zmq_errno() set."""
     cdef zmq_msg_t first
     cdef int i, err
     for i in range(_MQ_BURST):
         zmq_msg_init(&first)
         if zmq_msg_recv(&first, src, ZMQ_DONTWAIT) < 0:
-            err = _zmq_errno()
+            err = c_zmq_errno()
             zmq_msg_close(&first)
             if err == EAGAIN:
                 return 0
@@ -135,14 +135,14 @@ cdef int _mq_loop(void *ins, void *outs, void *mons, const char *in_prefix, size
     items[1].events = ZMQ_POLLIN
     items[1].revents = 0
     while True:
-        if zmq_poll(items, 2, -1) < 0:
-            return _zmq_errno()
+        if c_zmq_poll(items, 2, -1) < 0:
+            return c_zmq_errno()
         if items[0].revents & ZMQ_POLLIN:
             if _mq_burst(ins, outs, mons, in_prefix, in_len, swap_ids) < 0:
-                return _zmq_errno()
+                return c_zmq_errno()
         if items[1].revents & ZMQ_POLLIN:
             if _mq_burst(outs, ins, mons, out_prefix, out_len, swap_ids) < 0:
-                return _zmq_errno()
+                return c_zmq_errno()
 
 
 cdef bytes _mq_prefix(object value, str what):
