@@ -516,3 +516,144 @@ def test_default_io_loop_is_current(ctx):
 
 def test_module_exports():
     assert zmqstream.__all__ == ["ZMQStream"]
+
+
+# --------------------------------------------------------------------------- future
+from greenzmq.eventloop import future as zfuture  # noqa: E402
+
+
+@pytest.fixture
+def fctx():
+    c = zfuture.Context()
+    yield c
+    c.destroy(linger=0)
+
+
+def fpair(fctx, addr="inproc://future-pair"):
+    a = fctx.socket(zmq.PAIR)
+    b = fctx.socket(zmq.PAIR)
+    a.linger = b.linger = 0
+    a.bind(addr)
+    b.connect(addr)
+    return a, b
+
+
+def test_future_socket_round_trip(fctx):
+    a, b = fpair(fctx)
+
+    async def main():
+        assert isinstance(a, zfuture.Socket)
+        pending = b.recv_multipart()  # nothing there yet: waits on the loop
+        assert not pending.done()
+        await a.send_multipart([b"x", b"y"])
+        assert await pending == [b"x", b"y"]
+        await a.send_string("txt")
+        assert await b.recv_string() == "txt"
+        await a.send_json({"n": 1})
+        assert await b.recv_json() == {"n": 1}
+        await a.send_pyobj((1, 2))
+        assert await b.recv_pyobj() == (1, 2)
+        await a.send(b"f")
+        frame = await b.recv(copy=False)
+        assert frame.bytes == b"f"
+
+    run(main)
+
+
+def test_future_many_messages_keep_order_and_none_lost(fctx):
+    total = 5000
+
+    async def main():
+        pull = fctx.socket(zmq.PULL)
+        push = fctx.socket(zmq.PUSH)
+        pull.linger = push.linger = 0
+        port = pull.bind_to_random_port("tcp://127.0.0.1")
+        push.connect(f"tcp://127.0.0.1:{port}")
+
+        async def consume():
+            return [await pull.recv() for _ in range(total)]
+
+        consumer = asyncio.ensure_future(consume())
+        # queue every send at once (HWM is reached): they must go out in order
+        await asyncio.gather(*[push.send(b"%d" % i) for i in range(total)])
+        return await consumer
+
+    assert run(main, timeout=15) == [b"%d" % i for i in range(total)]
+
+
+def test_future_poll_timeout_cancel_and_close(fctx):
+    a, b = fpair(fctx)
+
+    async def main():
+        assert await b.poll(timeout=20) == 0  # times out with no events
+        polled = b.poll(timeout=5000)
+        await a.send(b"1")
+        assert await polled == zmq.POLLIN
+        assert await b.recv() == b"1"
+
+        b.rcvtimeo = 30
+        with pytest.raises(zmq.Again):
+            await b.recv()
+        b.rcvtimeo = -1
+
+        cancelled = b.recv()
+        cancelled.cancel()
+        await a.send(b"2")
+        assert await b.recv() == b"2"  # the cancelled recv took nothing
+
+        with pytest.raises(zmq.Again):
+            await b.recv(zmq.NOBLOCK)
+
+        waiting = b.recv()
+        b.close()
+        with pytest.raises(zmq.ZMQError) as info:
+            await waiting
+        assert info.value.errno == zmq.ENOTSOCK
+
+    run(main)
+
+
+def test_future_poller(fctx):
+    a, b = fpair(fctx)
+
+    async def main():
+        poller = zfuture.Poller()
+        poller.register(b, zmq.POLLIN)
+        assert await poller.poll(timeout=20) == []
+        waiting = poller.poll(timeout=5000)
+        await a.send(b"ping")
+        assert await waiting == [(b, zmq.POLLIN)]
+
+    run(main)
+
+
+def test_future_poller_with_plain_socket(ctx):
+    a, b = pair(ctx, "inproc://future-poller-plain")  # ordinary greenzmq sockets
+
+    async def main():
+        poller = zfuture.Poller()
+        poller.register(b, zmq.POLLIN)
+        waiting = poller.poll()
+        await asyncio.sleep(0)
+        assert not waiting.done()
+        a.send(b"ping")  # its fd wakes the poller; zmq_poll confirms
+        assert await waiting == [(b, zmq.POLLIN)]
+
+    run(main)
+
+
+def test_future_waiter_survives_own_send_swallowing_the_fd_signal(fctx):
+    a = fctx.socket(zmq.PAIR)
+    b = fctx.socket(zmq.PAIR, socket_class=zmq.Socket)  # a plain peer
+    a.linger = b.linger = 0
+    a.bind("inproc://swallow")
+    b.connect("inproc://swallow")
+
+    async def main():
+        waiting = a.recv()  # queued: a's fd is watched
+        b.send(b"in")  # signals a's fd ...
+        await a.send(b"out")  # ... and a's own send consumes that signal
+        assert await asyncio.wait_for(waiting, 5) == b"in"
+        assert b.recv() == b"out"
+
+    run(main)

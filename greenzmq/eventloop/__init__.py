@@ -1,7 +1,8 @@
 """tornado integration: :class:`~greenzmq.eventloop.zmqstream.ZMQStream` on tornado's IOLoop.
 
 The submodules follow pyzmq's names (``greenzmq.eventloop.ioloop``,
-``greenzmq.eventloop.zmqstream``). tornado is optional (the ``tornado`` extra): this
+``greenzmq.eventloop.zmqstream``, and ``greenzmq.eventloop.future`` for sockets whose
+I/O returns Futures). tornado is optional (the ``tornado`` extra): this
 package imports without it, and the submodules raise a clear ImportError when used.
 """
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["IOLoop", "ZMQStream", "ioloop", "zmqstream"]
+__all__ = ["IOLoop", "ZMQStream", "future", "ioloop", "zmqstream"]
 
 # attribute -> (submodule, name in it or None for the submodule itself)
 _LAZY = {
@@ -17,6 +18,7 @@ _LAZY = {
     "IOLoop": ("ioloop", "IOLoop"),
     "zmqstream": ("zmqstream", None),
     "ZMQStream": ("zmqstream", "ZMQStream"),
+    "future": ("future", None),
 }
 
 
