@@ -657,3 +657,19 @@ def test_future_waiter_survives_own_send_swallowing_the_fd_signal(fctx):
         assert b.recv() == b"out"
 
     run(main)
+
+
+def test_clear_import_error_without_tornado():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['tornado'] = None\n"
+            "import greenzmq.eventloop\n"  # the package itself needs no tornado
+            "try:\n"
+            "    import greenzmq.eventloop.zmqstream\n"
+            "except ImportError as e:\n"
+            "    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert "pip install greenzmq[tornado]" in out.stdout
