@@ -25,14 +25,13 @@ import struct
 import types
 import weakref
 from collections import deque
+from functools import partial
 from time import monotonic
 from typing import Any, Callable, Sequence
 
 from greenlet import getcurrent
 
-from greenzmq.constants import (
-    ENOTSOCK, EVENTS, NOBLOCK, POLLERR, POLLIN, POLLOUT, RCVTIMEO, REP, ROUTER, SNDTIMEO, TYPE,
-)
+from greenzmq import constants as _c
 from greenzmq.core._zmq import MessageTracker as _CoreTracker, zmq_poll
 from greenzmq.core.context import Context as _CoreContext
 from greenzmq.core.poll import Poller as _CorePoller
@@ -43,6 +42,11 @@ __all__ = [
     "Hub", "Socket", "Context", "Poller", "MessageTracker",
     "select", "device", "proxy", "proxy_steerable", "monitored_queue",
 ]
+
+# plain ints: the constants are enum members, and enum arithmetic costs microseconds
+ENOTSOCK, EVENTS, NOBLOCK, POLLERR, POLLIN, POLLOUT, RCVTIMEO, REP, ROUTER, SNDTIMEO, TYPE = map(
+    int, (_c.ENOTSOCK, _c.EVENTS, _c.NOBLOCK, _c.POLLERR, _c.POLLIN, _c.POLLOUT, _c.RCVTIMEO,
+          _c.REP, _c.ROUTER, _c.SNDTIMEO, _c.TYPE))
 
 # why a parked greenlet was resumed
 _READY, _TIMEOUT, _CLOSED = "ready", "timeout", "closed"
@@ -294,7 +298,7 @@ def _register(hub: Hub, w: _Waiter, obj: Any, flags: int) -> Callable[[], None]:
     if st is not None:  # a green socket: share its watcher
         if st.closed:
             raise ZMQError(ENOTSOCK)
-        st.polls[w] = flags
+        st.polls[w] = int(flags)
         st.nwait += 1
         st.watch()
 
@@ -412,8 +416,11 @@ class Socket(_CoreSocket):
                 return n
         return _wait_op(self, 0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK))
 
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+             routing_id: Any = None, group: Any = None) -> Any:
         """Send one frame; see ``greenzmq.Socket.send``."""
+        if routing_id is not None or group is not None:  # draft API: let the core answer
+            return _c_send(self, data, flags, copy, track, routing_id, group)
         st = self._gs
         if not st.sq or flags & NOBLOCK:
             try:
@@ -431,12 +438,12 @@ class Socket(_CoreSocket):
         return r if r is None else self._tracker_class(r)
 
     def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,
-                       track: bool = False) -> Any:
+                       track: bool = False, **kwargs: Any) -> Any:
         """Send a multipart message atomically; see ``greenzmq.Socket.send_multipart``."""
         st = self._gs
         if not st.sq or flags & NOBLOCK:
             try:
-                r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track)
+                r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track, **kwargs)
             except Again:
                 if flags & NOBLOCK:
                     if st.nwait:
@@ -446,7 +453,8 @@ class Socket(_CoreSocket):
                 if st.nwait:
                     st.poke()
                 return r if r is None else self._tracker_class(r)
-        r = _wait_op(self, 1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track))
+        r = _wait_op(self, 1, partial(_c_send_multipart, **kwargs) if kwargs else _c_send_multipart,
+                     (msg_parts, flags | NOBLOCK, copy, track))
         return r if r is None else self._tracker_class(r)
 
     def getsockopt(self, option: int) -> Any:
