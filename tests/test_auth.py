@@ -432,6 +432,8 @@ def test_curve_key_option_forms(ctx) -> None:
         assert s.getsockopt(zmq.CURVE_PUBLICKEY) == public
         s.setsockopt_string(zmq.CURVE_SERVERKEY, public.decode())
         assert s.getsockopt(zmq.CURVE_SERVERKEY) == public
+        s.curve_serverkey = secret.decode()  # str through the attribute
+        assert s.curve_serverkey == secret
     finally:
         s.close(linger=0)
 
