@@ -6,6 +6,7 @@ import itertools
 import os
 import struct
 import threading
+import time
 
 import pytest
 
@@ -162,6 +163,17 @@ def _fd_count() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+def _assert_fds_back_to(before: int) -> None:
+    # libzmq's reaper and objects from earlier tests may release fds a moment
+    # late; a real leak never converges
+    after = _fd_count()
+    for _ in range(20):
+        if after == before:
+            return
+        time.sleep(0.05)
+        _assert_fds_back_to(before)
+
+
 def _monitored_pair(ctx):
     server = ctx.socket(zmq.PAIR)
     client = ctx.socket(zmq.PAIR)
@@ -220,8 +232,7 @@ def test_close_order_no_hang_no_fd_leak(how_ctx: str) -> None:
             ctx = zmq.Context()
             _close_in_order(ctx, _monitored_pair(ctx), order, how_ctx)
             del ctx
-    after = _fd_count()
-    assert after == before, f"fd count {before} -> {after}"
+    _assert_fds_back_to(before)
 
 
 @pytest.mark.timeout(20)
@@ -235,7 +246,7 @@ def test_disable_monitor_then_close_no_fd_leak() -> None:
         socks[0].disable_monitor()
         socks[1].disable_monitor()
         _close_in_order(ctx, socks, ("socket", "context", "monitor"), "term")
-    assert _fd_count() == before
+    _assert_fds_back_to(before)
 
 
 @pytest.mark.timeout(20)
@@ -251,4 +262,4 @@ def test_monitor_socket_dropped_without_close() -> None:
     client.close(linger=0)
     ctx.destroy(linger=0)
     del ctx, server, client
-    assert _fd_count() == before
+    _assert_fds_back_to(before)
