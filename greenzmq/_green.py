@@ -40,7 +40,7 @@ from greenzmq.error import Again, ZMQError
 
 __all__ = [
     "Hub", "Socket", "Context", "Poller", "MessageTracker",
-    "select", "device", "proxy", "proxy_steerable", "monitored_queue",
+    "poll", "select", "device", "proxy", "proxy_steerable", "monitored_queue",
 ]
 
 # plain ints: the constants are enum members, and enum arithmetic costs microseconds
@@ -540,6 +540,12 @@ class MessageTracker(_CoreTracker):
             # libzmq signals a C condition variable from its IO thread: wait for it in a
             # real thread so the hub runs on meanwhile
             self._hub.blocking(_CoreTracker.wait, self, timeout)
+
+
+def poll(hub: Hub, sockets: Sequence[tuple[Any, int]], timeout: float | None = None) -> list:
+    """zmq_poll parking only the calling greenlet; ``timeout`` in ms (None: forever)."""
+    items = [(obj, int(flags)) for obj, flags in sockets]
+    return _wait_poll(hub, items, timeout, lambda: zmq_poll(items, 0))
 
 
 def select(hub: Hub, rlist: Sequence, wlist: Sequence, xlist: Sequence,

@@ -106,6 +106,11 @@ class Poller(_green.Poller):
     _hub = _HUB
 
 
+def zmq_poll(sockets: list, timeout: float | None = None) -> list:
+    """zmq_poll over [(socket_or_fd, flags)]; ``timeout`` in ms. Blocks only this greenthread."""
+    return _green.poll(_HUB, sockets, timeout)
+
+
 def select(rlist: list, wlist: list, xlist: list, timeout: float | None = None
            ) -> tuple[list, list, list]:
     """select() over sockets and fds; ``timeout`` in seconds. Blocks only this greenthread."""
