@@ -595,3 +595,136 @@ def test_thread_device_is_a_real_thread_after_monkey_patching(hub):
         capture_output=True, text=True, timeout=50,
     )
     assert out.returncode == 0 and "OK" in out.stdout, out.stdout + out.stderr
+
+
+# -- errors after setup, shutdown paths ----------------------------------------------------
+
+
+class FailingDevice(ThreadDevice):
+    """Sets up fine, then fails the way a device loop can (an error other than ETERM)."""
+
+    def run_device(self):
+        self._setup_sockets()
+        self._notify_setup_done()
+        raise zmq.ZMQError(zmq.EFSM)
+
+
+@pytest.mark.timeout(20)
+def test_join_reraises_the_error_that_stopped_the_device(ctx):
+    dev = use_ctx(FailingDevice(zmq.QUEUE, zmq.ROUTER, zmq.DEALER), ctx)
+    dev.bind_in("inproc://fail-in")
+    dev.bind_out("inproc://fail-out")
+    dev.start()  # setup worked
+    with pytest.raises(zmq.ZMQError) as info:
+        dev.join(5)
+    assert info.value.errno == zmq.EFSM
+    dev.join(5)  # reported once
+    assert dev.done and ctx._socket_count() == 0
+
+
+@pytest.mark.timeout(20)
+def test_random_port_on_all_interfaces(ctx):
+    dev = use_ctx(ThreadDevice(zmq.STREAMER, zmq.PULL, zmq.PUSH), ctx)
+    port = dev.bind_in_to_random_port("tcp://*")
+    dev.bind_out("inproc://star-out")
+    dev.start()
+    push, pull = sock(ctx, zmq.PUSH, f"{LOCAL}:{port}"), sock(ctx, zmq.PULL, "inproc://star-out")
+    push.send(b"star")
+    assert pull.recv() == b"star"
+
+
+@pytest.mark.timeout(20)
+def test_destroy_stops_a_running_monitored_queue(ctx):
+    ins, outs, mon = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH), ctx.socket(zmq.PUB)
+    ins.bind("inproc://d-in")
+    outs.bind("inproc://d-out")
+    mon.bind("inproc://d-mon")
+    errors = []
+    started = threading.Event()
+
+    def run():
+        started.set()
+        try:
+            zmq.devices.monitored_queue(ins, outs, mon)
+        except zmq.ZMQError as e:
+            errors.append(e)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    started.wait(5)
+    push, pull = sock(ctx, zmq.PUSH, "inproc://d-in"), sock(ctx, zmq.PULL, "inproc://d-out")
+    push.send(b"before destroy")
+    assert pull.recv() == b"before destroy"
+    with pytest.raises(zmq.ZMQError) as info:
+        ins.close()  # in use by the queue's thread: refused, not an abort
+    assert info.value.errno == zmq.EBUSY
+    ctx.destroy(linger=0)  # wakes the loop with ETERM; its sockets close as it returns
+    t.join(5)
+    assert not t.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], zmq.ContextTerminated)
+    assert ins.closed and outs.closed and mon.closed
+
+
+_SIGINT_SCRIPT = """
+import os, signal, threading, time
+import greenzmq as zmq
+ctx = zmq.Context()
+a, b, m = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR), ctx.socket(zmq.PUB)
+a.bind("inproc://a"); b.bind("inproc://b"); m.bind("inproc://m")
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+try:
+    zmq.devices.monitored_queue(a, b, m)
+except KeyboardInterrupt:
+    print("interrupted")
+for s in (a, b, m):
+    s.close()
+ctx.term()
+"""
+
+
+@pytest.mark.timeout(30)
+def test_ctrl_c_interrupts_monitored_queue():
+    out = subprocess.run([sys.executable, "-c", _SIGINT_SCRIPT], capture_output=True,
+                         text=True, timeout=20)
+    assert out.returncode == 0 and "interrupted" in out.stdout, out.stdout + out.stderr
+
+
+@pytest.mark.timeout(60)
+def test_monitored_queue_relays_any_message(ctx):
+    from hypothesis import given, settings, strategies as st
+
+    ins, outs, mon = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR), ctx.socket(zmq.PUSH)
+    ins.bind("inproc://h-in")
+    outs.bind("inproc://h-out")
+    mon.bind("inproc://h-mon")
+    left, right = sock(ctx, zmq.PAIR, "inproc://h-in"), sock(ctx, zmq.PAIR, "inproc://h-out")
+    watch = sock(ctx, zmq.PULL, "inproc://h-mon")
+    ended = []
+
+    def run():
+        try:
+            zmq.devices.monitored_queue(ins, outs, mon, b"L", b"R")
+        except zmq.ContextTerminated:
+            ended.append(True)
+        finally:
+            for s in (ins, outs, mon):
+                s.close()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    frame = st.one_of(st.binary(max_size=64), st.binary(min_size=1000, max_size=70_000))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(frame, min_size=1, max_size=5), st.booleans())
+    def check(frames, backwards):
+        src, dst, prefix = (right, left, b"R") if backwards else (left, right, b"L")
+        src.send_multipart(frames)
+        assert dst.recv_multipart() == frames
+        assert watch.recv_multipart() == [prefix] + frames
+
+    check()
+    for s in (left, right, watch):
+        s.close()
+    ctx.term()
+    t.join(5)
+    assert not t.is_alive() and ended == [True]
