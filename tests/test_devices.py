@@ -210,7 +210,8 @@ def test_streamer_push_pull(ctx):
     push, pull = sock(ctx, zmq.PUSH, ain), sock(ctx, zmq.PULL, aout)
     for i in range(200):
         push.send_multipart([b"part1", b"%d" % i])
-    assert [pull.recv_multipart() for _ in range(200)] == [[b"part1", b"%d" % i] for i in range(200)]
+    expected = [[b"part1", b"%d" % i] for i in range(200)]
+    assert [pull.recv_multipart() for _ in range(200)] == expected
 
 
 @pytest.mark.timeout(20)

@@ -94,16 +94,22 @@ def _reserve_tcp_port(
     else:
         name = host[1:-1] if bracketed else host
         # like libzmq: a name means IPv4 unless the socket has ZMQ_IPV6 set
-        families = [_pysocket.AF_INET6, _pysocket.AF_INET] if want_v6 or bracketed else [_pysocket.AF_INET]
+        families = [_pysocket.AF_INET]
+        if want_v6 or bracketed:
+            families.insert(0, _pysocket.AF_INET6)
         info = None
         for fam in families:
             try:
-                info = _pysocket.getaddrinfo(name, 0, fam, _pysocket.SOCK_STREAM, 0, _pysocket.AI_PASSIVE)
+                info = _pysocket.getaddrinfo(
+                    name, 0, fam, _pysocket.SOCK_STREAM, 0, _pysocket.AI_PASSIVE
+                )
                 break
             except (OSError, UnicodeError) as e:
                 problem = e
         if not info:
-            raise ZMQError(_errno.ENODEV, f"cannot resolve {name!r} in {addr!r}: {problem}") from None
+            raise ZMQError(
+                _errno.ENODEV, f"cannot resolve {name!r} in {addr!r}: {problem}"
+            ) from None
         family, sockaddr_host = info[0][0], info[0][4][0]
     backlog = 100  # libzmq's default ZMQ_BACKLOG
     for opt, value in sockopts:
@@ -166,9 +172,8 @@ class _Signal:
         return self._r
 
     def wait(self, timeout: float | None = None) -> bool:
-        if self._set:
-            return True
-        select.select([self._r], [], [], timeout)
+        if not self._set:
+            _wait_readable([self._r], timeout)
         return self._set
 
     def close(self) -> None:
@@ -187,9 +192,22 @@ class _Signal:
                 pass
 
 
+def _wait_readable(fds: list[int], timeout: float | None) -> None:
+    # looked up at call time, so monkey patching makes it green; poll has no FD_SETSIZE
+    # limit, and eventlet's patching removes it in favour of its green select
+    poll = getattr(select, "poll", None)
+    if poll is None:
+        select.select(fds, [], [], timeout)
+        return
+    poller = poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    poller.poll(None if timeout is None else max(0.0, timeout) * 1000.0)
+
+
 def _wait_any(signals: list[_Signal], timeout: float | None = None) -> None:
     if not any(s.is_set() for s in signals):
-        select.select([s.fileno() for s in signals], [], [], timeout)
+        _wait_readable([s.fileno() for s in signals], timeout)
 
 
 class Device:
@@ -219,7 +237,9 @@ class Device:
         self, device_type: int = QUEUE, in_type: int | None = None, out_type: int | None = None
     ) -> None:
         if device_type not in _DEVICE_TYPES:
-            raise ValueError(f"device_type must be QUEUE, FORWARDER or STREAMER, not {device_type!r}")
+            raise ValueError(
+                f"device_type must be QUEUE, FORWARDER or STREAMER, not {device_type!r}"
+            )
         if in_type is None:
             raise TypeError("in_type must be specified")
         if out_type is None:
@@ -290,7 +310,9 @@ class Device:
         self, addr: str, min_port: int = 49152, max_port: int = 65536, max_tries: int = 100
     ) -> int:
         """Bind the out socket to a random tcp port of ``addr``; return the port."""
-        return self._reserve(self._out_binds, self._out_sockopts, addr, min_port, max_port, max_tries)
+        return self._reserve(
+            self._out_binds, self._out_sockopts, addr, min_port, max_port, max_tries
+        )
 
     # -- running --------------------------------------------------------------------------
 
@@ -470,12 +492,13 @@ class BackgroundDevice(Device):
 
 def _original_start_new_thread() -> Callable:
     """``_thread.start_new_thread`` as it was before any gevent or eventlet monkey patching."""
-    gmonkey = sys.modules.get("gevent.monkey")
-    if gmonkey is not None:
-        return gmonkey.get_original("_thread", "start_new_thread")
     patcher = sys.modules.get("eventlet.patcher")
     if patcher is not None and patcher.is_monkey_patched("thread"):
         return patcher.original("_thread").start_new_thread
+    gmonkey = sys.modules.get("gevent.monkey")
+    if gmonkey is not None:
+        # the saved original if gevent patched _thread, else the current (real) one
+        return gmonkey.get_original("_thread", "start_new_thread")
     import _thread
 
     return _thread.start_new_thread

@@ -1,6 +1,7 @@
 """Proxy devices: zmq_proxy with a capture (monitor) socket, and the steerable proxy."""
 from __future__ import annotations
 
+import errno as _errno
 from typing import Any
 
 from greenzmq.constants import PUB, PULL, PUSH, REP, REQ, SUB, XPUB
@@ -19,7 +20,6 @@ __all__ = [
     "ProxySteerable", "ThreadProxySteerable", "ProcessProxySteerable",
 ]
 
-_EINVAL = 22
 
 # the capture socket only sends, the control socket receives (and replies to STATISTICS)
 _CANNOT_CAPTURE = {SUB: "SUB", PULL: "PULL", REQ: "REQ", REP: "REP"}
@@ -33,7 +33,9 @@ class ProxyBase:
         super().__init__(in_type=in_type, out_type=out_type)  # type: ignore[call-arg]
         mon_type = _check_socket_type(mon_type, "mon_type")
         if mon_type in _CANNOT_CAPTURE:
-            raise ZMQError(_EINVAL, f"mon_type {_CANNOT_CAPTURE[mon_type]} cannot send copies")
+            raise ZMQError(
+                _errno.EINVAL, f"mon_type {_CANNOT_CAPTURE[mon_type]} cannot send copies"
+            )
         self.mon_type = mon_type
         self._mon_binds: list = []
         self._mon_connects: list[str] = []
@@ -62,7 +64,9 @@ class ProxyBase:
     def _setup_sockets(self) -> tuple:
         ins, outs = super()._setup_sockets()  # type: ignore[misc]
         mons = self._make_socket(self.mon_type)  # type: ignore[attr-defined]
-        self._configure(mons, self._mon_sockopts, self._mon_binds, self._mon_connects)  # type: ignore[attr-defined]
+        self._configure(  # type: ignore[attr-defined]
+            mons, self._mon_sockopts, self._mon_binds, self._mon_connects
+        )
         return ins, outs, mons
 
     def _reserved_lists(self) -> list:
@@ -106,7 +110,9 @@ class ProxySteerableBase(ProxyBase):
             raise TypeError("ctrl_type must be specified (PAIR, REP or SUB)")
         ctrl_type = _check_socket_type(ctrl_type, "ctrl_type")
         if ctrl_type in _CANNOT_CONTROL:
-            raise ZMQError(_EINVAL, f"ctrl_type {_CANNOT_CONTROL[ctrl_type]} cannot receive commands")
+            raise ZMQError(
+                _errno.EINVAL, f"ctrl_type {_CANNOT_CONTROL[ctrl_type]} cannot receive commands"
+            )
         self.ctrl_type = ctrl_type
         self._ctrl_binds: list = []
         self._ctrl_connects: list[str] = []
@@ -135,7 +141,9 @@ class ProxySteerableBase(ProxyBase):
     def _setup_sockets(self) -> tuple:
         ins, outs, mons = super()._setup_sockets()
         ctrls = self._make_socket(self.ctrl_type)  # type: ignore[attr-defined]
-        self._configure(ctrls, self._ctrl_sockopts, self._ctrl_binds, self._ctrl_connects)  # type: ignore[attr-defined]
+        self._configure(  # type: ignore[attr-defined]
+            ctrls, self._ctrl_sockopts, self._ctrl_binds, self._ctrl_connects
+        )
         return ins, outs, mons, ctrls
 
     def _reserved_lists(self) -> list:
