@@ -47,6 +47,22 @@ def test_run_process_turns_hang_crash_and_silence_into_errors():
     assert "cannot run" in suite.run_process(["/nonexistent/python"], 10)["error"]
 
 
+@pytest.mark.timeout(20)
+def test_hang_and_crash_cost_one_cell_not_the_suite(monkeypatch):
+    scripts = {"greenzmq": "import time; time.sleep(30)", "pyzmq": "import os; os.abort()"}
+    monkeypatch.setattr(suite, "worker_cmd", lambda t, payload, py: ([sys.executable, "-c", scripts[t]], None))
+    spec = suite.Spec("thr", "inproc")
+    samples, interrupted = suite.run_suite([spec], ["greenzmq", "pyzmq"], rounds=2, budget=0.1,
+                                           timeout=0.5, log=open(os.devnull, "w"))
+    assert not interrupted and len(samples) == 4
+    errors = {(s["target"], s["round"]): s["error"] for s in samples}
+    assert errors[("greenzmq", 0)].startswith("hang: killed after 0.5s")
+    assert errors[("greenzmq", 1)] == "skipped after a hang"  # the timeout is not paid twice
+    assert errors[("pyzmq", 0)].startswith("exit -6") and errors[("pyzmq", 1)].startswith("exit -6")
+    text, _ = suite.tables([spec], suite.summarize(samples), ["greenzmq", "pyzmq"])
+    assert next(ln for ln in text.splitlines() if ln.startswith(spec.label)).split()[-3:] == ["ERR", "ERR", "-"]
+
+
 def test_labels_and_where_specs_run():
     assert suite.Spec("thr", "tcp", 1 << 20, False).label == "thr tcp 1MiB zc"
     assert suite.Spec("multipart", "inproc").label == "multipart inproc 5x64B"
@@ -132,15 +148,27 @@ def test_worker_reports_errors_as_json():
     assert res == {"error": "ValueError: unknown transport 'bogus'"}
 
 
+@pytest.mark.timeout(30)
+def test_worker_mem_reports_rss_growth():
+    res = worker({"target": "greenzmq", "workload": "mem", "transport": "inproc", "n": 20_000})
+    assert "error" not in res, res
+    assert res["n"] == 20_000 and res["rss_mib"] > 0 and "rss_growth_mib" in res
+
+
 @pytest.mark.timeout(60)
-@pytest.mark.skipif(not have("greenzmq.green_gevent"), reason="greenzmq.green_gevent not importable yet")
-def test_worker_green_workloads():
-    res = worker({"target": "greenzmq-gevent", "workload": "shared", "transport": "tcp", "tasks": 10, "budget": 0.02})
+@pytest.mark.parametrize("target", ["greenzmq-gevent", "greenzmq-eventlet"])
+def test_worker_green_workloads(target):
+    module = workloads.TARGETS[target][0]
+    if not have(module):
+        pytest.skip(f"{module} not importable")
+    res = worker({"target": target, "workload": "shared", "transport": "tcp", "tasks": 10, "budget": 0.02})
     assert "error" not in res, res
     assert res["rt_per_s"] > 0 and res["tasks"] == 10
-    res = worker({"target": "greenzmq-gevent", "workload": "fanin", "transport": "inproc", "tasks": 20, "budget": 0.02})
+    res = worker({"target": target, "workload": "fanin", "transport": "inproc", "tasks": 20, "budget": 0.02})
     assert "error" not in res, res
     assert res["rss_peak_mib"] >= res["rss_start_mib"] > 0
+    res = worker({"target": target, "workload": "lat", "transport": "ipc", "budget": 0.02})
+    assert res["usec_rtt"] > 0, res
 
 
 @pytest.mark.timeout(60)
