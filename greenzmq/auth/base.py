@@ -27,6 +27,10 @@ VERSION = b"1.0"
 ZAP_ENDPOINT = "inproc://zeromq.zap.01"
 
 
+class _BadCredentials(Exception):
+    """A ZAP request whose credential frames do not fit its mechanism."""
+
+
 class Authenticator:
     """ZAP policy for the sockets of one context.
 
@@ -296,6 +300,25 @@ class Authenticator:
                 allowed = True
                 self.log.debug("PASSED (not denied) address=%s", address)
 
+        try:
+            allowed, reason, username = self._check_mechanism(
+                denied, allowed, reason, domain, mechanism, credentials)
+        except _BadCredentials:
+            self._send_zap_reply(request_id, b"400", b"Invalid credentials")
+            return
+        except Exception:
+            # a failing override or credentials callback must still answer the
+            # request, or the REP socket (and every later handshake) is stuck
+            self.log.exception("ZAP check failed for domain=%r address=%r", domain, address)
+            self._send_zap_reply(request_id, b"500", b"Internal error")
+            return
+        if allowed:
+            self._send_zap_reply(request_id, b"200", b"OK", username)
+        else:
+            self._send_zap_reply(request_id, b"400", reason)
+
+    def _check_mechanism(self, denied: bool, allowed: bool, reason: bytes, domain: str,
+                         mechanism: bytes, credentials: list[bytes]) -> tuple[bool, bytes, str]:
         username = "anonymous"
         if not denied:
             if mechanism == b"NULL":
@@ -305,16 +328,14 @@ class Authenticator:
                 # an allowed address must still present a valid password
                 if len(credentials) != 2:
                     self.log.error("Invalid PLAIN credentials: %r", credentials)
-                    self._send_zap_reply(request_id, b"400", b"Invalid credentials")
-                    return
+                    raise _BadCredentials
                 username = credentials[0].decode(self.encoding, "replace")
                 password = credentials[1].decode(self.encoding, "replace")
                 allowed, reason = self._authenticate_plain(domain, username, password)
             elif mechanism == b"CURVE":
                 if len(credentials) != 1 or len(credentials[0]) != 32:
                     self.log.error("Invalid CURVE credentials: %r", credentials)
-                    self._send_zap_reply(request_id, b"400", b"Invalid credentials")
-                    return
+                    raise _BadCredentials
                 key = credentials[0]
                 allowed, reason = self._authenticate_curve(domain, key)
                 if allowed:
@@ -322,18 +343,13 @@ class Authenticator:
             elif mechanism == b"GSSAPI":
                 if len(credentials) != 1:
                     self.log.error("Invalid GSSAPI credentials: %r", credentials)
-                    self._send_zap_reply(request_id, b"400", b"Invalid credentials")
-                    return
+                    raise _BadCredentials
                 principal = credentials[0]
                 username = principal.decode(self.encoding, "replace")
                 allowed, reason = self._authenticate_gssapi(domain, principal)
             else:
                 allowed, reason = False, b"Unknown mechanism"
-
-        if allowed:
-            self._send_zap_reply(request_id, b"200", b"OK", username)
-        else:
-            self._send_zap_reply(request_id, b"400", reason)
+        return allowed, reason, username
 
     def _authenticate_plain(self, domain: str, username: str, password: str) -> tuple[bool, bytes]:
         passwords = self.passwords.get(domain)
