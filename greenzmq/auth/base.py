@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Sequence
 
 import greenzmq
 from greenzmq.error import ZMQError
