@@ -44,9 +44,10 @@ __all__ = [
 ]
 
 # plain ints: the constants are enum members, and enum arithmetic costs microseconds
-ENOTSOCK, EVENTS, NOBLOCK, POLLERR, POLLIN, POLLOUT, RCVTIMEO, REP, ROUTER, SNDTIMEO, TYPE = map(
-    int, (_c.ENOTSOCK, _c.EVENTS, _c.NOBLOCK, _c.POLLERR, _c.POLLIN, _c.POLLOUT, _c.RCVTIMEO,
-          _c.REP, _c.ROUTER, _c.SNDTIMEO, _c.TYPE))
+(ENOTSOCK, EVENTS, NOBLOCK, POLLERR, POLLIN, POLLOUT, RCVMORE, RCVTIMEO, REP, ROUTER, SNDMORE,
+ SNDTIMEO, TYPE) = map(int, (_c.ENOTSOCK, _c.EVENTS, _c.NOBLOCK, _c.POLLERR, _c.POLLIN, _c.POLLOUT,
+                             _c.RCVMORE, _c.RCVTIMEO, _c.REP, _c.ROUTER, _c.SNDMORE, _c.SNDTIMEO,
+                             _c.TYPE))
 
 # why a parked greenlet was resumed
 _READY, _TIMEOUT, _CLOSED = "ready", "timeout", "closed"
@@ -157,7 +158,8 @@ class _State:
     through the socket (its finaliser stays prompt).
     """
 
-    __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "watching", "closed")
+    __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "watching", "closed",
+                 "sowner")
 
     def __init__(self, sock: Socket, hub: Hub) -> None:
         self.ref = weakref.ref(sock)
@@ -169,6 +171,7 @@ class _State:
         self.watcher: Any = None
         self.watching = False
         self.closed = False
+        self.sowner: Any = None              # the greenlet in the middle of a SNDMORE message
 
     def watch(self) -> None:
         if not self.watching:
@@ -368,7 +371,9 @@ class Socket(_CoreSocket):
     def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
         """Receive one frame; see ``greenzmq.Socket.recv``."""
         st = self._gs
-        if not st.rq or flags & NOBLOCK:
+        # the rest of a message that is being read frame by frame is taken at once, past
+        # the queue: its frames are all there, and the queue's head must not get them
+        if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
             try:
                 msg = _c_recv(self, flags | NOBLOCK, copy, track)
             except Again:
@@ -402,7 +407,7 @@ class Socket(_CoreSocket):
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receive one frame into ``buffer``; see ``greenzmq.Socket.recv_into``."""
         st = self._gs
-        if not st.rq or flags & NOBLOCK:
+        if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
             try:
                 n = _c_recv_into(self, buffer, nbytes, flags | NOBLOCK)
             except Again:
@@ -422,7 +427,9 @@ class Socket(_CoreSocket):
         if routing_id is not None or group is not None:  # draft API: let the core answer
             return _c_send(self, data, flags, copy, track, routing_id, group)
         st = self._gs
-        if not st.sq or flags & NOBLOCK:
+        # a greenlet in the middle of a SNDMORE message goes on past the queue, so that
+        # the queue's head cannot slip its frames into that message
+        if not st.sq or flags & NOBLOCK or st.sowner is getcurrent():
             try:
                 r = _c_send(self, data, flags | NOBLOCK, copy, track)
             except Again:
@@ -431,10 +438,15 @@ class Socket(_CoreSocket):
                         st.poke()
                     raise
             else:
+                if flags & SNDMORE:
+                    st.sowner = getcurrent()
+                elif st.sowner is not None:
+                    st.sowner = None
                 if st.nwait:
                     st.poke()
                 return r if r is None else self._tracker_class(r)
         r = _wait_op(self, 1, _c_send, (data, flags | NOBLOCK, copy, track))
+        st.sowner = getcurrent() if flags & SNDMORE else None
         return r if r is None else self._tracker_class(r)
 
     def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,

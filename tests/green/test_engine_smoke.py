@@ -173,6 +173,33 @@ def test_many_greenlets_share_a_dealer_without_interleaving(g: G) -> None:
     assert all(v == sorted(v) for v in per_worker.values())  # FIFO per sender
 
 
+@pytest.mark.timeout(20)
+def test_frame_by_frame_messages_do_not_interleave_under_contention(g: G) -> None:
+    router, dealer = _pair(g, g.zmq.ROUTER, g.zmq.DEALER)
+    dealer.sndhwm = 1  # senders queue up (a ROUTER would drop replies at a tight RCVHWM)
+
+    def echo() -> None:
+        while True:
+            router.send_multipart(router.recv_multipart())
+
+    e = g.spawn(echo)
+    replies: list = []
+
+    def worker(k: int) -> None:
+        for i in range(20):
+            dealer.send(b"%d" % k, g.zmq.SNDMORE)
+            dealer.send(b"%d" % k)
+            first = dealer.recv()
+            replies.append((first, dealer.recv()))
+
+    ws = [g.spawn(worker, k) for k in range(30)]
+    for w in ws:
+        g.join(w, 15)
+    e.kill()
+    assert len(replies) == 30 * 20
+    assert all(a == b for a, b in replies)
+
+
 @pytest.mark.timeout(10)
 def test_poller_and_select_mix_sockets_and_fds(g: G) -> None:
     pull, push = _pair(g, g.zmq.PULL, g.zmq.PUSH)
