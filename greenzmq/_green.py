@@ -14,10 +14,16 @@ ZMQ_EVENTS itself after queueing and before sleeping; and the FD watcher runs on
 while somebody is parked. There are no polling timers: a missed wakeup is a bug.
 
 Several greenlets may share a socket: each direction keeps a FIFO of waiters and
-only its head tries the operation, so order is fair; libzmq moves a multipart
-message in and out atomically once its first frame is taken, so the frames of
-two send_multipart/recv_multipart calls never interleave. A greenlet finds an
-empty FIFO on the fast path and never touches the hub.
+only its head tries the operation, so order is fair (the FIFO is the per-direction
+lock). libzmq moves a multipart message in and out atomically once its first frame
+is taken, so send_multipart/recv_multipart calls never interleave; a greenlet in the
+middle of a message it sends or reads frame by frame (SNDMORE, RCVMORE) goes on past
+the queue, so the head cannot take or add frames in between. A greenlet that finds
+the FIFO empty takes the fast path and never touches the hub.
+
+Limits: a socket and its waiters belong to one OS thread (libzmq sockets are not
+thread-safe anyway); ``Frame(track=True).tracker`` made by hand is the core's tracker,
+whose wait() blocks (wrap it: ``MessageTracker(frame.tracker)``).
 """
 from __future__ import annotations
 
