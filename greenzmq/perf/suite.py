@@ -235,7 +235,7 @@ def cell_text(cell: dict | None, metric: str) -> tuple[str, str]:
         return "-", ""
     if cell.get(metric) is None:
         return "ERR", ""
-    text = fmt(cell[metric])
+    text = f"{round(cell[metric], 1) + 0.0:.1f}" if metric.startswith("rss") else fmt(cell[metric])
     if metric + "_spread" in cell:
         text += f" ±{cell[metric + '_spread'] * 100:.0f}%"
     text += " (!)" if cell["errors"] else ""
@@ -254,7 +254,8 @@ def tables(specs: list[Spec], summary: dict, available: list[str]) -> tuple[str,
     lines, ratios = [], {}
     for group, (ours, anchor) in GROUPS.items():
         cols = [t for t in (ours, anchor) if t in available]
-        rows = [(s, m) for s in specs for m in ROWS[s.workload] if any(s.runs_on(t) for t in cols)]
+        rows = [(s, m) for s in specs for m in ROWS[s.workload]
+                if s.label in summary and any(s.runs_on(t) for t in cols)]
         if not cols or not rows:
             continue
         both = len(cols) == 2
@@ -324,7 +325,7 @@ def goal_lines(checks: list[dict]) -> str:
         if "ratio" in c:
             value = f"{c['ratio']:.2f}x " if c["ratio"] is not None else ""
         else:
-            value = f"{c['value']:+.1f} MiB " if c["value"] is not None else ""
+            value = f"{round(c['value'], 1) + 0.0:+.1f} MiB " if c["value"] is not None else ""
         lines.append(f"  {c['text']}: {value}{c['verdict']}")
     return "\n".join(lines)
 
