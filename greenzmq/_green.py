@@ -526,9 +526,24 @@ class Context(_CoreContext):
     _hub: Hub
     _socket_class: type = Socket
 
+    _term_waiters: list | None = None  # set while a term() runs in a thread
+
     def term(self) -> None:
         """Terminate the context, parking only the calling greenlet while libzmq waits."""
-        self._hub.blocking(_CoreContext.term, self)
+        if self._term_waiters is not None:
+            # another greenlet's term() is running: terminating twice would free the
+            # libzmq context twice, so wait for that one
+            w = _Waiter()
+            self._term_waiters.append(w)
+            _park(self._hub, w, None)
+            return
+        self._term_waiters = []
+        try:
+            self._hub.blocking(_CoreContext.term, self)
+        finally:
+            waiters, self._term_waiters = self._term_waiters, None
+            for w in waiters:
+                _resume_soon(self._hub, w, _READY)
 
 
 class Poller(_CorePoller):

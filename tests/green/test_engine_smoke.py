@@ -263,6 +263,19 @@ def test_term_waits_in_a_thread_while_greenlets_run(g: G) -> None:
 
 
 @pytest.mark.timeout(15)
+def test_concurrent_terms_wait_for_one_another(g: G) -> None:
+    ctx = g.zmq.Context()
+    s = ctx.socket(g.zmq.PAIR)
+    terms = [g.spawn(ctx.term) for _ in range(3)]
+    g.sleep(0.05)
+    assert not ctx.closed  # all three wait for the open socket
+    s.close()
+    for t in terms:
+        g.join(t)
+    assert ctx.closed
+
+
+@pytest.mark.timeout(15)
 def test_tracker_wait_is_green(g: G) -> None:
     pull, push = g.ctx.socket(g.zmq.PULL), g.ctx.socket(g.zmq.PUSH)
     pull.bind("inproc://tracker-smoke")
