@@ -148,6 +148,22 @@ def _park(hub: Hub, w: _Waiter, deadline: float | None) -> str | None:
     return w.reason
 
 
+def _blocking(hub: Hub, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a real thread (``hub.blocking``); its result or error, here."""
+    # the error crosses as a value: both hubs' thread pools print errors that cross them
+    ok, value = hub.blocking(_outcome, fn, args)
+    if ok:
+        return value
+    raise value
+
+
+def _outcome(fn: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
+    try:
+        return True, fn(*args)
+    except BaseException as e:  # noqa: BLE001 - handed to the waiting greenlet, which raises it
+        return False, e
+
+
 def _deadline(timeout_ms: float | None) -> float | None:
     if timeout_ms is None or timeout_ms < 0:
         return None
@@ -539,7 +555,7 @@ class Context(_CoreContext):
             return
         self._term_waiters = []
         try:
-            self._hub.blocking(_CoreContext.term, self)
+            _blocking(self._hub, _CoreContext.term, self)
         finally:
             waiters, self._term_waiters = self._term_waiters, None
             for w in waiters:
@@ -570,7 +586,7 @@ class MessageTracker(_CoreTracker):
         if not self.done:
             # libzmq signals a C condition variable from its IO thread: wait for it in a
             # real thread so the hub runs on meanwhile
-            self._hub.blocking(_CoreTracker.wait, self, timeout)
+            _blocking(self._hub, _CoreTracker.wait, self, timeout)
 
 
 def poll(hub: Hub, sockets: Sequence[tuple[Any, int]], timeout: float | None = None) -> list:
