@@ -223,6 +223,23 @@ def test_poller_and_select_mix_sockets_and_fds(g: G) -> None:
         w.close()
 
 
+@pytest.mark.timeout(10)
+def test_green_zmq_poll_watches_plain_greenzmq_sockets_too(g: G) -> None:
+    import greenzmq
+
+    plain_pull = g.ctx.socket(g.zmq.PULL, socket_class=greenzmq.Socket)
+    push = g.ctx.socket(g.zmq.PUSH)
+    port = plain_pull.bind_to_random_port("tcp://127.0.0.1")
+    push.connect(f"tcp://127.0.0.1:{port}")
+    tick = g.ticker()
+    g.spawn(lambda: (g.sleep(0.05), push.send(b"late")))
+    ready = g.zmq.zmq_poll([(plain_pull, g.zmq.POLLIN)], 2000)
+    assert ready == [(plain_pull, g.zmq.POLLIN)]
+    assert tick[0] >= 3  # the hub ran while we waited
+    assert plain_pull.recv(g.zmq.NOBLOCK) == b"late"
+    tick[1].kill()
+
+
 @pytest.mark.timeout(15)
 def test_term_wakes_waiters_and_does_not_freeze_the_hub(g: G) -> None:
     ctx = g.zmq.Context()
