@@ -39,12 +39,12 @@ class _Watcher:
         self.cb, self.args = cb, args
         if self.listener is None:
             hub = get_hub()
-            # throwback: the hub only uses it when the fd was closed under the listener,
-            # which cannot happen here (the engine stops watching before zmq closes it)
             self.listener = hub.add(hub.WRITE if self.write else hub.READ, self.fd,
-                                    self._fire, _ignore, None)
+                                    self._fire, self._fire, None)
 
-    def _fire(self, fileno: int) -> None:
+    def _fire(self, fileno_or_error: Any) -> None:
+        # also the throwback, called when the fd was closed under the listener (a plain
+        # fd in a Poller): the woken waiter looks again and meets the error
         self.cb(*self.args)
 
     def stop(self) -> None:
