@@ -336,6 +336,28 @@ def test_proxy_steerable_forwards_counts_and_terminates(g: G) -> None:
 
 
 @pytest.mark.timeout(15)
+def test_proxy_steerable_pause_resume_with_a_rep_control(g: G) -> None:
+    z = g.zmq
+    front, client = _pair(g, z.PULL, z.PUSH)
+    back, sink = _pair(g, z.PUSH, z.PULL)
+    ctrl, steer = _pair(g, z.REP, z.REQ)
+    p = g.spawn(z.proxy_steerable, front, back, None, ctrl)
+    steer.send(b"PAUSE")
+    assert steer.recv() == b""  # a REP control answers every command
+    client.send(b"held")
+    sink.rcvtimeo = 100
+    with pytest.raises(z.Again):
+        sink.recv()
+    steer.send(b"RESUME")
+    assert steer.recv() == b""
+    sink.rcvtimeo = 2000
+    assert sink.recv() == b"held"
+    steer.send(b"TERMINATE")
+    assert steer.recv() == b""
+    assert g.join(p) == 0
+
+
+@pytest.mark.timeout(15)
 def test_monitored_queue_copies_both_directions_and_dies_cleanly(g: G) -> None:
     z = g.zmq
     ins, client = _pair(g, z.ROUTER, z.DEALER)
