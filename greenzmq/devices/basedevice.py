@@ -421,7 +421,8 @@ class BackgroundDevice(Device):
 
     ``start()`` raises the error the device hit while making its sockets (a bad address, a
     bad option); ``join()`` raises an error that stopped it later (other than the context
-    ending).
+    ending). A subclass that overrides ``run_device`` calls ``self._notify_setup_done()``
+    once its sockets are ready (until then, or until the device stops, start() waits).
     """
 
     launcher: Any = None
