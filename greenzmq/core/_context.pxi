@@ -17,6 +17,13 @@ cdef void _term_in_thread(void *handle) noexcept nogil:
         pass
 
 
+cdef int _check_io_threads(int n) except -1:
+    # libzmq asserts when it cannot start its IO threads
+    if not 0 <= n <= 256:
+        raise ValueError("io_threads must be between 0 and 256, not %d" % n)
+    return 0
+
+
 cdef class Context:
     """A libzmq context (core class; ``greenzmq.Context`` adds pyzmq's conveniences).
 
@@ -37,10 +44,11 @@ cdef class Context:
             self.handle = <void *><size_t>shadow
             self._shadow = True
             return
+        self._sched_policy = self._thread_priority = -1
+        self._cpus = set()
         if not isinstance(io_threads, int):
             raise TypeError("io_threads must be an int, not %s" % type(io_threads).__name__)
-        if io_threads < 0:
-            raise ValueError("io_threads must be >= 0, not %d" % io_threads)
+        _check_io_threads(io_threads)
         self.handle = zmq_ctx_new()
         if self.handle == NULL:
             _raise(c_zmq_errno())
@@ -70,8 +78,45 @@ cdef class Context:
         return 0
 
     def set(self, int option, int optval):
-        """Set a context option (IO_THREADS, MAX_SOCKETS, IPV6, BLOCKY, ...)."""
+        """Set a context option (IO_THREADS, MAX_SOCKETS, IPV6, BLOCKY, ...).
+
+        Values that would make libzmq abort when it starts its IO threads (a scheduling
+        policy, priority or CPU the system refuses, absurd thread or socket counts) raise
+        instead.
+        """
+        cdef int policy, priority, err, n, i
+        cdef int cpus[1024]
         self._check_open()
+        if option == ZMQ_IO_THREADS:
+            _check_io_threads(optval)
+        elif option == ZMQ_MAX_SOCKETS:
+            if not 1 <= optval <= zmq_ctx_get(self.handle, ZMQ_SOCKET_LIMIT):
+                raise ValueError("MAX_SOCKETS must be between 1 and SOCKET_LIMIT (%d), not %d"
+                                 % (zmq_ctx_get(self.handle, ZMQ_SOCKET_LIMIT), optval))
+        elif option in (ZMQ_THREAD_SCHED_POLICY, ZMQ_THREAD_PRIORITY,
+                        ZMQ_THREAD_AFFINITY_CPU_ADD, ZMQ_THREAD_AFFINITY_CPU_REMOVE):
+            policy, priority = self._sched_policy, self._thread_priority
+            new_cpus = set(self._cpus)
+            if option == ZMQ_THREAD_SCHED_POLICY:
+                policy = optval
+            elif option == ZMQ_THREAD_PRIORITY:
+                priority = optval
+            elif not 0 <= optval < 1024:
+                raise ValueError("CPU number must be between 0 and 1023, not %d" % optval)
+            elif option == ZMQ_THREAD_AFFINITY_CPU_ADD:
+                new_cpus.add(optval)
+            else:
+                new_cpus.discard(optval)
+            n = len(new_cpus)
+            for i, cpu in enumerate(sorted(new_cpus)):
+                cpus[i] = cpu
+            with nogil:
+                err = gz_probe_sched(policy, priority, cpus, n)
+            if err:
+                raise ZMQError(err, "%s: this scheduling policy %d / priority %d / CPU set %s "
+                                    "is refused by the system (libzmq would abort)"
+                               % (strerror(err), policy, priority, sorted(new_cpus) or "all"))
+            self._sched_policy, self._thread_priority, self._cpus = policy, priority, new_cpus
         _check_rc(zmq_ctx_set(self.handle, option, optval))
 
     def get(self, int option):

@@ -103,6 +103,53 @@ cdef extern from *:
         return ts.tv_sec + ts.tv_nsec * 1e-9;
     }
 
+    /* libzmq's IO threads apply THREAD_SCHED_POLICY, THREAD_PRIORITY and the CPU affinity
+       with posix_assert: a combination the system refuses aborts the process. Try the same
+       steps in a throwaway thread first and report the first error instead. */
+    #include <sched.h>
+    #include <sys/resource.h>
+    typedef struct { int policy, priority, ncpus; const int *cpus; int err; } gz_sched_probe;
+
+    static void *gz_probe_thread(void *arg) {
+        gz_sched_probe *p = (gz_sched_probe *)arg;
+        int policy = 0, rc, i, use_nice;
+        struct sched_param param;
+        p->err = 0;
+        if (p->policy != -1 || p->priority != -1) {
+            rc = pthread_getschedparam(pthread_self(), &policy, &param);
+            if (rc) { p->err = rc; return NULL; }
+            if (p->policy != -1) policy = p->policy;
+            use_nice = policy != SCHED_FIFO && policy != SCHED_RR;
+            if (p->priority != -1) param.sched_priority = use_nice ? 0 : p->priority;
+            rc = pthread_setschedparam(pthread_self(), policy, &param);
+            if (rc) { p->err = rc; return NULL; }
+            if (use_nice && p->priority != -1) {
+                errno = 0;
+                if (nice(-20) == -1 && errno) { p->err = errno; return NULL; }
+            }
+        }
+        if (p->ncpus) {
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            for (i = 0; i < p->ncpus; i++) {
+                if (p->cpus[i] < 0 || p->cpus[i] >= CPU_SETSIZE) { p->err = EINVAL; return NULL; }
+                CPU_SET(p->cpus[i], &set);
+            }
+            rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+            if (rc) { p->err = rc; return NULL; }
+        }
+        return NULL;
+    }
+
+    static int gz_probe_sched(int policy, int priority, const int *cpus, int ncpus) {
+        pthread_t t;
+        gz_sched_probe p = {policy, priority, ncpus, cpus, 0};
+        int rc = pthread_create(&t, NULL, gz_probe_thread, &p);
+        if (rc) return rc;
+        pthread_join(t, NULL);
+        return p.err;
+    }
+
     typedef int (*gz_msg_routing_id_fn)(void *);
     static void *gz_dlsym(const char *name) { return dlsym(RTLD_DEFAULT, name); }
     """
@@ -122,6 +169,7 @@ cdef extern from *:
     int gz_load_int(int *p) noexcept nogil
     double gz_monotonic() noexcept nogil
     void *gz_dlsym(const char *name) noexcept nogil
+    int gz_probe_sched(int policy, int priority, const int *cpus, int ncpus) noexcept nogil
     int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil, void (*child)() noexcept nogil)
     int getpid() noexcept nogil
 

@@ -29,6 +29,9 @@ cdef class Context:
     cdef int _pid
     cdef object _sockets
     cdef object __weakref__
+    cdef int _sched_policy
+    cdef int _thread_priority
+    cdef object _cpus
 
     cdef int _check_open(self) except -1
 
