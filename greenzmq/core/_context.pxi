@@ -171,7 +171,10 @@ cdef class Context:
                 busy = True
                 continue
             if linger is not None:
-                s.setsockopt(ZMQ_LINGER, linger)
+                try:
+                    s.setsockopt(ZMQ_LINGER, linger)
+                except ContextTerminated:
+                    pass  # an interrupted term() already stopped it: close it anyway
             obj.close()
         if busy:
             zmq_ctx_shutdown(self.handle)

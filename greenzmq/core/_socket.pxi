@@ -2,6 +2,22 @@
 from libc.stdint cimport int64_t
 
 cdef bytes _INPROC = b"inproc://"
+# copies at least this big run without the GIL, so other threads work meanwhile
+DEF _BIG_COPY = 65536
+
+
+cdef inline bytes _msg_bytes(zmq_msg_t *msg):
+    cdef size_t n = zmq_msg_size(msg)
+    cdef char *src = <char *>zmq_msg_data(msg)
+    cdef bytes out
+    cdef char *dst
+    if n < _BIG_COPY:
+        return PyBytes_FromStringAndSize(src, n)
+    out = PyBytes_FromStringAndSize(NULL, n)
+    dst = PyBytes_AS_STRING(out)
+    with nogil:
+        memcpy(dst, src, n)
+    return out
 
 
 cdef class Socket:
@@ -183,7 +199,7 @@ cdef class Socket:
         cdef int ival
         cdef int64_t lval
         cdef int t = _opt_type[option] if 0 <= option < _NOPTS else _T_INT
-        cdef int rc
+        cdef int rc, err
         self._check_open()
         if t == _T_BYTES:
             if isinstance(optval, str):
@@ -209,7 +225,11 @@ cdef class Socket:
             else:
                 rc = zmq_setsockopt(self.handle, option, &ival, sizeof(int))
         if rc < 0:
-            _raise(c_zmq_errno(), "option=%d" % option)
+            err = c_zmq_errno()
+            if err == EINVAL and _opt_string[option] == 2:
+                raise ValueError("a CURVE key is 32 raw bytes or 40 Z85 characters, not %d bytes"
+                                 % len(optval))
+            _raise(err, "option=%d" % option)
 
     def getsockopt(self, int option):
         """Get a socket option: int, or bytes for the bytes options."""
@@ -267,12 +287,14 @@ cdef class Socket:
     cdef int _send_copy(self, const char *buf, size_t n, int flags) except -1:
         cdef void *h = self.handle
         cdef int rc, err = 0
-        rc = zmq_send(h, buf, n, flags | ZMQ_DONTWAIT)
-        if rc >= 0:
-            return 0
-        err = c_zmq_errno()
-        if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
-            while True:  # would block: wait with the GIL released
+        if n < _BIG_COPY:
+            # small: try once holding the GIL (releasing it costs more than the copy)
+            rc = zmq_send(h, buf, n, flags | ZMQ_DONTWAIT)
+            if rc >= 0:
+                return 0
+            err = c_zmq_errno()
+        if n >= _BIG_COPY or (err == EAGAIN and not (flags & ZMQ_DONTWAIT)):
+            while True:  # big copies, and waits, run with the GIL released
                 self._busy += 1
                 with nogil:
                     rc = zmq_send(h, buf, n, flags)
@@ -326,9 +348,9 @@ cdef class Socket:
         cdef _Flag flag
         cdef Frame frame
         if type(data) is bytes:
-            if not track and (copy or PyBytes_GET_SIZE(data) < self.copy_threshold):
+            if copy or (not track and PyBytes_GET_SIZE(data) < self.copy_threshold):
                 self._send_copy(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), flags)
-                return None
+                return _FINISHED_TRACKER if track else None
         elif isinstance(data, Frame):
             frame = <Frame>data
             if track and frame.tracker is None:
@@ -345,13 +367,13 @@ cdef class Socket:
         elif not PyObject_CheckBuffer(data):
             raise TypeError("cannot send %s: data must be bytes, a Frame or support the buffer "
                             "protocol" % type(data).__name__)
-        if copy and not track:
+        if copy:
             PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
             try:
                 self._send_copy(<char *>view.buf, view.len, flags)
             finally:
                 PyBuffer_Release(&view)
-            return None
+            return _FINISHED_TRACKER if track else None
         if not track:
             PyObject_GetBuffer(data, &view, PyBUF_ANY_CONTIGUOUS)
             try:
@@ -456,7 +478,7 @@ cdef class Socket:
                 _raise(err)
         if copy:
             try:
-                return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+                return _msg_bytes(&msg)
             finally:
                 zmq_msg_close(&msg)
         frame = Frame.__new__(Frame)
