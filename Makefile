@@ -5,7 +5,7 @@ VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-stamp
 PYTEST_ARGS ?=
 
-.PHONY: all deps venv build test bench soak clean
+.PHONY: all deps venv build test bench soak docs clean
 
 all: build
 
@@ -15,11 +15,11 @@ deps:
 	  echo "libzmq not found: installing libzmq3-dev and pkg-config with apt-get"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libzmq3-dev pkg-config; }
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml Makefile
 	@$(MAKE) --no-print-directory deps
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q -U pip setuptools wheel "Cython>=3"
-	$(VPY) -m pip install -q "pytest>=7" pytest-timeout hypothesis "gevent>=22" "eventlet>=0.33" "tornado>=6" pyzmq
+	$(VPY) -m pip install -q "pytest>=7" pytest-timeout hypothesis "gevent>=22" "eventlet>=0.33" "tornado>=6" pyzmq mypy build matplotlib
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -34,7 +34,15 @@ test: build
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
 
 bench: build
-	$(VPY) -m greenzmq.perf
+	$(VPY) -m greenzmq.perf $(BENCH_ARGS)
+	@$(VPY) -c "import matplotlib" 2>/dev/null && $(VPY) -m greenzmq.perf.plots || echo "(no matplotlib in .venv: plots skipped)"
+
+# the long reliability run (full counts, valgrind)
+soak: build
+	bash tests/reliability/soak.sh
+
+docs: build
+	bash docs/build.sh
 
 clean:
 	rm -rf build dist *.egg-info greenzmq/core/*.c greenzmq/core/*.so greenzmq/*.so greenzmq/*.c
