@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import greenzmq as zmq
 
@@ -26,10 +28,10 @@ def ctx() -> Iterator[zmq.Context]:
 
 def _pair(ctx: zmq.Context, bound: int, connected: int) -> tuple[Any, Any]:
     addr = f"inproc://steer-{next(_names)}"
-    a = ctx.socket(bound)
+    a: Any = ctx.socket(bound)
     a.linger = 0
     a.bind(addr)
-    b = ctx.socket(connected)
+    b: Any = ctx.socket(connected)
     b.linger = 0
     b.connect(addr)
     return a, b
@@ -159,7 +161,7 @@ def test_terminate_returns_zero_with_pair_and_with_sub_control(ctx: zmq.Context)
 def test_terminate_works_while_the_destination_has_no_peer(ctx: zmq.Context) -> None:
     # the PUSH backend has nobody to send to: the proxy must not block in a send
     front, client = _pair(ctx, zmq.PULL, zmq.PUSH)
-    back = ctx.socket(zmq.PUSH)
+    back: Any = ctx.socket(zmq.PUSH)
     back.linger = 0
     back.bind(f"inproc://steer-{next(_names)}")
     ctrl, steer = _pair(ctx, zmq.REP, zmq.REQ)
@@ -168,6 +170,12 @@ def test_terminate_works_while_the_destination_has_no_peer(ctx: zmq.Context) -> 
         client.send(b"%d" % i)
     steer.send(b"STATISTICS")
     assert _stats(steer.recv_multipart()) == [0] * 8  # nothing read that cannot leave
+    # a peer turns up: the stalled direction wakes on POLLOUT and everything flows
+    sink: Any = ctx.socket(zmq.PULL)
+    sink.linger = 0
+    sink.connect(back.last_endpoint)
+    sink.rcvtimeo = 2000
+    assert [sink.recv() for _ in range(10)] == [b"%d" % i for i in range(10)]
     steer.send(b"TERMINATE")
     assert steer.recv() == b""
     assert p.join() == 0
@@ -305,8 +313,8 @@ def test_multipart_messages_stay_intact_in_bursts_both_ways(ctx: zmq.Context) ->
     captured = [cap.recv_multipart() for _ in range(2 * n)]
     assert sorted(captured) == sorted(msgs + msgs)  # whole messages, never interleaved
     steer.send(b"STATISTICS")
-    st = _stats(steer.recv_multipart())
-    assert st[0] == st[2] == st[4] == st[6] == n
+    counts = _stats(steer.recv_multipart())
+    assert counts[0] == counts[2] == counts[4] == counts[6] == n
     steer.send(b"TERMINATE")
     assert p.join() == 0
 
@@ -337,9 +345,9 @@ def test_bad_arguments_raise(ctx: zmq.Context) -> None:
     a = ctx.socket(zmq.PAIR)
     b = ctx.socket(zmq.PAIR)
     with pytest.raises(TypeError):
-        zmq.proxy_steerable(a, None)
+        zmq.proxy_steerable(a, None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        zmq.proxy_steerable(a, b, None, b"PAUSE")
+        zmq.proxy_steerable(a, b, None, b"PAUSE")  # type: ignore[arg-type]
     b.close()
     with pytest.raises(zmq.ZMQError) as e:
         zmq.proxy_steerable(a, b)
@@ -357,20 +365,25 @@ _INTERRUPTED = textwrap.dedent("""
     back, sink = pair(zmq.PUSH, zmq.PULL, "b")
     ctrl, steer = pair(zmq.PAIR, zmq.PAIR, "k")
     stop = threading.Event()
+    flowing = threading.Event()
     def traffic():
         # keep the proxy busy (bursts, no blocking poll) while the signal lands
         while not stop.is_set():
             client.send(b"m")
             sink.recv()
-    def kill():
-        sink.poll(5000)  # the proxy forwards: it runs
+            flowing.set()
+    def kill(busy):
+        if busy:
+            flowing.wait(5)
+        else:
+            sink.poll(5000)  # the proxy forwards: it runs
         os.kill(os.getpid(), signal.SIGINT)
     for busy in (False, True):
         if busy:
             threading.Thread(target=traffic, daemon=True).start()
         else:
             client.send(b"go")
-        k = threading.Thread(target=kill)
+        k = threading.Thread(target=kill, args=(busy,))
         k.start()
         try:
             zmq.proxy_steerable(front, back, None, ctrl)
@@ -389,3 +402,40 @@ def test_ctrl_c_raises_keyboard_interrupt_idle_and_busy() -> None:
     r = subprocess.run([sys.executable, "-c", _INTERRUPTED], capture_output=True, timeout=25)
     assert r.returncode == 0, r.stderr.decode(errors="replace")
     assert r.stdout.split(b"\n")[:2] == [b"interrupted False", b"interrupted True"]
+
+
+_COMMANDS = [b"PAUSE", b"RESUME", b"STATISTICS"]
+
+
+@pytest.mark.timeout(60)
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(_COMMANDS).map(lambda c: [c]),
+    st.lists(st.binary(max_size=40), min_size=1, max_size=4),
+), max_size=8))
+def test_any_control_input_gets_a_sane_reply_on_rep(cmds: list[list[bytes]]) -> None:
+    c = zmq.Context()
+    try:
+        front, client = _pair(c, zmq.PAIR, zmq.PAIR)
+        back, server = _pair(c, zmq.PAIR, zmq.PAIR)
+        ctrl, steer = _pair(c, zmq.REP, zmq.REQ)
+        steer.rcvtimeo = 2000
+        p = _Runner(front, back, None, ctrl)
+        paused = False
+        for msg in cmds:
+            steer.send_multipart(msg)
+            reply = steer.recv_multipart()
+            if msg == [b"STATISTICS"]:
+                assert len(reply) == 8
+            elif msg in ([b"PAUSE"], [b"RESUME"]):
+                assert reply == [b""]
+                paused = msg == [b"PAUSE"]
+            else:
+                assert reply == [b"ERROR"]
+        client.send(b"probe")
+        assert _held(server, 30) if paused else server.poll(2000)
+        steer.send(b"TERMINATE")
+        assert steer.recv() == b""
+        assert p.join() == 0
+    finally:
+        c.destroy(linger=0)
