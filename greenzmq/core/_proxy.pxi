@@ -1,4 +1,4 @@
-# proxy, proxy_steerable and device: libzmq's loops, GIL released.
+# proxy and device: libzmq's zmq_proxy; proxy_steerable: our own loop (below). GIL released.
 
 cdef int _run_proxy(Socket frontend, Socket backend, Socket capture, Socket control) except -1:
     cdef void *f
@@ -18,6 +18,8 @@ cdef int _run_proxy(Socket frontend, Socket backend, Socket capture, Socket cont
         for s in socks:
             (<Socket>s)._busy += 1
         with nogil:
+            # proxy_steerable() does not come here: libzmq 4.3.4's steerable proxy aborts
+            # the process on an unknown command (see _steerable)
             if k != NULL:
                 rc = zmq_proxy_steerable(f, b, c, k)
             else:
@@ -48,9 +50,11 @@ def proxy_steerable(Socket frontend not None, Socket backend not None, Socket ca
     Our own loop, not libzmq's (libzmq 4.3.4 aborts the process on an unknown command and
     leaves a REP control socket without a reply). A REP control socket gets an empty reply
     to PAUSE, RESUME and TERMINATE (as libzmq 4.3.5 does) and ``b"ERROR"`` to anything
-    else; other control types get no reply and unknown commands are ignored. STATISTICS
-    replies with 8 native-endian uint64 frames: frontend messages in, bytes in, messages
-    out, bytes out, then the same four for the backend. Releases the GIL.
+    else (a command is one frame: more frames make it unknown); other control types get
+    no reply and unknown commands are ignored. STATISTICS replies with 8 native-endian
+    uint64 frames: frontend messages in, bytes in, messages out, bytes out, then the same
+    four for the backend (a multipart message counts once); the reply is dropped when the
+    control socket cannot take it. Without ``control`` it is proxy(). Releases the GIL.
 
     Returns
     -------
