@@ -69,10 +69,7 @@ def _queue(ctx: zmq.Context, ctrl_type: int = zmq.PAIR) -> tuple[Any, ...]:
     """client -PUSH-> [PULL front | proxy | PUSH back] -PULL-> sink, plus the control pair."""
     front, client = _pair(ctx, zmq.PULL, zmq.PUSH)
     back, sink = _pair(ctx, zmq.PUSH, zmq.PULL)
-    peer = {zmq.PAIR: zmq.PAIR, zmq.REP: zmq.REQ, zmq.SUB: zmq.PUB}[ctrl_type]
-    ctrl, steer = _pair(ctx, ctrl_type, peer)
-    if ctrl_type == zmq.SUB:
-        ctrl.setsockopt(zmq.SUBSCRIBE, b"")
+    ctrl, steer = _pair(ctx, ctrl_type, zmq.REQ if ctrl_type == zmq.REP else zmq.PAIR)
     return front, client, back, sink, ctrl, steer
 
 
@@ -146,11 +143,16 @@ def test_terminate_returns_zero_with_pair_and_with_sub_control(ctx: zmq.Context)
     assert p.join() == 0
     assert _held(steer, 50)  # PAIR gets no reply
     # a SUB control cannot reply: STATISTICS is dropped, and TERMINATE still works
-    ctrl2, pub = _pair(ctx, zmq.SUB, zmq.PUB)
-    ctrl2.setsockopt(zmq.SUBSCRIBE, b"")
+    ctrl2: Any = ctx.socket(zmq.SUB)
+    ctrl2.linger = 0
+    ctrl2.setsockopt(zmq.SUBSCRIBE, b"")  # before the PUB connects: nothing is dropped
+    ctrl2.bind(f"inproc://steer-{next(_names)}")
+    pub: Any = ctx.socket(zmq.PUB)
+    pub.linger = 0
+    pub.connect(ctrl2.last_endpoint)
     p = _Runner(front, back, None, ctrl2)
     client.send(b"m")
-    assert sink.poll(2000)  # the proxy runs, and the SUB has joined by now
+    assert sink.poll(2000)  # the proxy runs
     assert sink.recv() == b"m"
     pub.send(b"STATISTICS")
     pub.send(b"TERMINATE")
