@@ -358,6 +358,8 @@ def test_bad_arguments_raise(ctx: zmq.Context) -> None:
 
 _INTERRUPTED = textwrap.dedent("""
     import os, signal, threading, greenzmq as zmq
+    # a background job starts with SIGINT ignored, and then Python installs no handler
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     c = zmq.Context()
     def pair(a, b, n):
         x = c.socket(a); x.bind("inproc://%s" % n)
