@@ -392,11 +392,16 @@ cdef int _steerable(Socket frontend, Socket backend, Socket capture, Socket cont
             (<Socket>s)._busy += 1
         with nogil:
             rc = _ps_loop(f, b, c, k, rep, &st)
+        closing = False
         for s in socks:
             (<Socket>s)._busy -= 1
+            closing = closing or (<Socket>s)._close_on_return
             (<Socket>s)._blocking_done()
         if rc == 0:
             return 0
+        if closing:
+            # destroy() caught us between two runs of the loop: end as the run would have
+            rc = ETERM
         if rc != EINTR and rc != _PS_CHECK_SIGNALS:
             break
         PyErr_CheckSignals()
