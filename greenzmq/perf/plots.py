@@ -28,6 +28,7 @@ from greenzmq.perf.suite import GROUPS, METRICS
 # line style per transport, colour per side (ours, anchor)
 _TRANSPORT_STYLE = {"inproc": "-", "ipc": "--", "tcp": ":"}
 _OURS_COLOR, _ANCHOR_COLOR = "#1f77b4", "#ff7f0e"
+_GOOD, _BAD = "#2ca02c", "#d62728"  # ratio bars: better or worse than the anchor
 
 DEFAULT_RESULTS_DIR = Path("~/.cache/greenzmq/bench").expanduser()
 
@@ -157,6 +158,8 @@ def plot_latency(plt: Any, data: dict[str, Series], path: Path) -> bool:
 
 def plot_ratios(plt: Any, data: dict[str, Any], path: Path) -> bool:
     """Horizontal bars of ours/anchor per row and group, with the parity line at 1."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
     ratios = {g: {k: v for k, v in rows.items() if isinstance(v, (int, float))}
               for g, rows in (data.get("ratios") or {}).items()}
     ratios = {g: rows for g, rows in ratios.items() if rows}
@@ -164,17 +167,26 @@ def plot_ratios(plt: Any, data: dict[str, Any], path: Path) -> bool:
         return False
     height = max(3.0, 0.32 * max(len(r) for r in ratios.values()) + 1.5)
     fig, axes = plt.subplots(1, len(ratios), figsize=(5.6 * len(ratios), height), squeeze=False)
-    fig.suptitle("greenzmq / anchor (µs and MiB: lower is better; the rest: higher)")
+    fig.suptitle("greenzmq / anchor (green: better than the anchor, red: worse)")
     for ax, (group, rows) in zip(axes[0], ratios.items()):
         names = list(rows)
-        ax.barh(range(len(names)), [rows[n] for n in names], color=_OURS_COLOR)
+        values = [rows[n] for n in names]
+        # "<label> <metric>": µs and MiB rows are better below 1, the others above
+        better = [(v <= 1) if not METRICS.get(n.rsplit(" ", 1)[-1], ("", True))[1] else (v >= 1)
+                  for n, v in zip(names, values)]
+        # bars grow from parity (1) on a log axis, so 2x and 0.5x look the same size
+        ax.barh(range(len(names)), [v - 1 for v in values], left=1,
+                color=[_GOOD if b else _BAD for b in better])
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}x"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(1.0, color="black", linewidth=1)
         ax.set_yticks(range(len(names)))
         ax.set_yticklabels(names, fontsize="small")
         ax.invert_yaxis()
         ax.set_title(f"{group} (anchor: {GROUPS[group][1]})")
-        ax.set_xlabel("ratio")
-        ax.grid(True, axis="x", alpha=0.3)
+        ax.set_xlabel("ratio (log scale)")
+        ax.grid(True, axis="x", which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
