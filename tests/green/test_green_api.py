@@ -203,3 +203,31 @@ def test_multipart_copy_false_and_track(hub):
     assert [f.bytes for f in frames] == [b"head", big]
     tracker.wait(5)
     assert tracker.done
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    "helper, args, expect",
+    [
+        ("send_string", ("späť",), ["späť".encode()]),
+        ("send_json", ({"a": 1},), [b'{"a": 1}', b'{"a":1}']),
+        ("send_multipart", ([b"x", b"y"],), [b"x"]),
+        ("send_serialized", ([7], lambda o: [bytes(o)]), [b"\x07"]),
+    ],
+)
+def test_send_helpers_park_only_their_greenlet(hub, helper, args, expect):
+    """A send helper on a socket with no peer parks its greenlet; the hub runs on."""
+    zmq = hub.zmq
+    ctx = hub.context()
+    push = ctx.socket(zmq.PUSH)
+    push.bind(f"inproc://send-helper-{helper}")
+    sender = hub.spawn(getattr(push, helper), *args)
+    with hub.ticking() as t:
+        hub.sleep(0.2)
+    assert not sender.dead, f"{helper} did not wait for a peer"
+    assert t.count >= 5
+    pull = ctx.socket(zmq.PULL)
+    pull.connect(f"inproc://send-helper-{helper}")
+    sender.get(2)
+    pull.rcvtimeo = 2000
+    assert pull.recv() in expect
