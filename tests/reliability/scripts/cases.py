@@ -440,6 +440,7 @@ def sigint(hub: hubs.Base, call: str) -> dict:
             _poller(zmq, s)
     except KeyboardInterrupt:
         elapsed = time.monotonic() - t0
+        print("interrupted", flush=True)
     else:
         raise AssertionError(f"{call} returned without a message")
     s.close()
@@ -700,9 +701,97 @@ def valgrind_core(hub: hubs.Base, messages: int) -> dict:
     return {"messages": messages}
 
 
+def green_misuse(hub: hubs.Base) -> dict:
+    """A greenlet parked in recv; another greenlet closes the socket / destroys the context."""
+    zmq = hub.zmq
+    out = {}
+    for what in ("close", "destroy", "term"):
+        ctx = zmq.Context()
+        pull = ctx.socket(zmq.PULL)
+        pull.bind("inproc://green-misuse")
+        task = hub.spawn(pull.recv)
+        hub.sleep(0.02)  # the task runs, finds nothing and parks
+        if task.join(0):
+            raise AssertionError(f"recv did not block: {task.exception!r}")
+        if what == "close":
+            pull.close()
+        elif what == "destroy":
+            hub.spawn(ctx.destroy, 0).get(10)
+        else:
+            ender = hub.spawn(ctx.term)
+        if not task.join(5):
+            raise AssertionError(f"{what} from another greenlet left recv parked")
+        if what == "term":
+            pull.close()  # term waits for the owner to close after ETERM
+            ender.get(10)
+        exc = task.exception
+        if exc is None:
+            raise AssertionError(f"recv returned {task.value!r} after {what}")
+        out[what] = [type(exc).__name__, getattr(exc, "errno", None)]
+        if not ctx.closed:
+            ctx.destroy(linger=0)
+    return out
+
+
+def thread_close(hub: hubs.Base, call: str) -> dict:
+    """An OS thread blocked in ``call``; the main thread closes the socket under it.
+
+    Clean outcomes: close() refuses with EBUSY and the socket stays whole, or close()
+    succeeds and the blocked call raises ZMQError(ENOTSOCK) within 2 s.
+    """
+    import threading
+
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from relutil import wait_blocked
+
+    zmq = hub.zmq
+    ctx = zmq.Context()
+    pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
+    pull.bind("inproc://thread-close")
+    push.connect("inproc://thread-close")
+    outcome: list[Any] = []
+    tids: list[int] = []
+    started = threading.Event()
+
+    def run() -> None:
+        tids.append(threading.get_native_id())
+        started.set()
+        try:
+            outcome.append(getattr(pull, call)())
+        except zmq.ZMQError as exc:
+            outcome.append(exc)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    started.wait(5)
+    wait_blocked(os.getpid(), tids[0])
+    try:
+        pull.close()
+    except zmq.ZMQError as exc:
+        if exc.errno != zmq.EBUSY:
+            raise
+        push.send(b"wake")
+        t.join(5)
+        if t.is_alive() or outcome not in ([b"wake"], [[b"wake"]], [zmq.POLLIN]):
+            raise AssertionError(f"after a refused close: alive={t.is_alive()} {outcome}")
+        ctx.destroy(linger=0)
+        return {"call": call, "outcome": "EBUSY"}
+    t.join(2)
+    if t.is_alive():
+        # the libzmq socket is gone under a call still using it: leave without cleanup
+        print("RESULT " + json.dumps({"call": call, "outcome": "HANG: close() succeeded, "
+                                      "the call stays blocked on the closed socket"}), flush=True)
+        os._exit(3)
+    exc = outcome[0]
+    if not (isinstance(exc, zmq.ZMQError) and exc.errno == zmq.ENOTSOCK):
+        raise AssertionError(f"close() succeeded; the blocked call gave {exc!r}")
+    ctx.destroy(linger=0)
+    return {"call": call, "outcome": "closed; blocked call raised ENOTSOCK"}
+
+
 CASES = {f.__name__: f for f in (
     load_pushpull, load_dealer_router, kill_pushpull, kill_router, router_mandatory, hwm_pub,
-    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core)}
+    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core, green_misuse, thread_close)}
 
 
 def main() -> None:
