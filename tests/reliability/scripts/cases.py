@@ -789,9 +789,74 @@ def thread_close(hub: hubs.Base, call: str) -> dict:
     return {"call": call, "outcome": "closed; blocked call raised ENOTSOCK"}
 
 
+def green_fuzz(hub: hubs.Base, examples: int) -> dict:
+    """Hypothesis drives random calls, flags and timeouts at green sockets; every call must
+    end by itself (value or exception) within its timeout plus 500 ms."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    zmq = hub.zmq
+    ctx = zmq.Context()
+    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
+    a.linger = b.linger = 0
+    a.bind("inproc://green-fuzz")
+    b.connect("inproc://green-fuzz")
+    expected = (zmq.ZMQError, TypeError, ValueError, OverflowError)
+    stats = {"calls": 0, "errors": 0, "slowest_over_ms": -1e9}
+    ops = ["send", "recv", "send_multipart", "recv_multipart", "poll", "recv_string",
+           "recv_json", "send_string", "recv_into", "getsockopt"]
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(calls=st.lists(st.tuples(st.sampled_from(ops), st.integers(-3, 40),
+                                    st.integers(-8, 300), st.booleans(),
+                                    st.one_of(st.binary(max_size=8), st.text(max_size=4),
+                                              st.integers(), st.none())),
+                          min_size=1, max_size=12))
+    def run(calls: list) -> None:
+        for op, timeout, flags, which, data in calls:
+            s = a if which else b
+            # a negative or unset timeout would wait for ever by definition: bound it
+            ms = max(timeout, 0)
+            s.rcvtimeo = s.sndtimeo = ms
+            t0 = time.perf_counter()
+            try:
+                if op in ("send", "send_string"):
+                    getattr(s, op)(data, flags)
+                elif op == "send_multipart":
+                    s.send_multipart([data, data] if isinstance(data, bytes) else data, flags)
+                elif op == "poll":
+                    s.poll(ms, flags if flags > 0 else zmq.POLLIN)
+                elif op == "recv_into":
+                    s.recv_into(bytearray(4), flags=flags)
+                elif op == "getsockopt":
+                    s.getsockopt(flags)
+                else:
+                    getattr(s, op)(flags)
+            except expected:
+                stats["errors"] += 1
+            over = (time.perf_counter() - t0) * 1000 - ms
+            stats["calls"] += 1
+            stats["slowest_over_ms"] = max(stats["slowest_over_ms"], round(over, 1))
+            if over > 500:
+                raise AssertionError(f"{op}(flags={flags}) with timeout {ms} ms took "
+                                     f"{over + ms:.0f} ms")
+        # drain, so the next example starts clean
+        for s in (a, b):
+            s.rcvtimeo = 0
+            while True:
+                try:
+                    s.recv_multipart()
+                except zmq.ZMQError:
+                    break
+
+    run()
+    ctx.destroy(linger=0)
+    return stats
+
+
 CASES = {f.__name__: f for f in (
     load_pushpull, load_dealer_router, kill_pushpull, kill_router, router_mandatory, hwm_pub,
-    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core, green_misuse, thread_close)}
+    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core, green_misuse, thread_close, green_fuzz)}
 
 
 def main() -> None:
