@@ -1,13 +1,15 @@
 # zmq_poll over sockets and plain file descriptors.
 
 cdef int _as_fd(object obj) except -1:
-    if isinstance(obj, int):
-        return obj
-    if hasattr(obj, "fileno"):
-        fd = obj.fileno()
-        if isinstance(fd, int):
-            return fd
-    raise TypeError("cannot poll %r: need a Socket, an int fd or an object with fileno()" % (obj,))
+    fd = obj
+    if not isinstance(fd, int):
+        fd = obj.fileno() if hasattr(obj, "fileno") else None
+        if not isinstance(fd, int):
+            raise TypeError("cannot poll %r: need a Socket, an int fd or an object with "
+                            "fileno()" % (obj,))
+    if not 0 <= fd < 2**31:
+        raise ValueError("cannot poll %r: not a valid file descriptor" % (obj,))
+    return fd
 
 
 def zmq_poll(sockets, timeout=None):
@@ -53,10 +55,17 @@ def zmq_poll(sockets, timeout=None):
                 if rc < 0:
                     err = c_zmq_errno()
             else:
+                # a socket polled by this thread must not be closed by another meanwhile
+                socks = [o for o, _ in items_list if isinstance(o, Socket)]
+                for o in socks:
+                    (<Socket>o)._busy += 1
                 with nogil:
                     rc = c_zmq_poll(items, n, ms)
                     if rc < 0:
                         err = c_zmq_errno()
+                for o in socks:
+                    (<Socket>o)._busy -= 1
+                    (<Socket>o)._blocking_done()
             if rc >= 0 or err != EINTR:
                 break
             PyErr_CheckSignals()
