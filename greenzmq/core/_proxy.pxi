@@ -1,29 +1,23 @@
 # proxy and device: libzmq's zmq_proxy; proxy_steerable: our own loop (below). GIL released.
 
-cdef int _run_proxy(Socket frontend, Socket backend, Socket capture, Socket control) except -1:
+cdef int _run_proxy(Socket frontend, Socket backend, Socket capture) except -1:
+    # libzmq's zmq_proxy; the steerable one is ours (_steerable below): 4.3.4's aborts the
+    # process on an unknown control command
     cdef void *f
     cdef void *b
     cdef void *c = NULL
-    cdef void *k = NULL
     cdef int rc, err = 0
-    socks = [s for s in (frontend, backend, capture, control) if s is not None]
+    socks = [s for s in (frontend, backend, capture) if s is not None]
     for s in socks:
         (<Socket>s)._check_open()
     f, b = frontend.handle, backend.handle
     if capture is not None:
         c = capture.handle
-    if control is not None:
-        k = control.handle
     while True:
         for s in socks:
             (<Socket>s)._busy += 1
         with nogil:
-            # proxy_steerable() does not come here: libzmq 4.3.4's steerable proxy aborts
-            # the process on an unknown command (see _steerable)
-            if k != NULL:
-                rc = zmq_proxy_steerable(f, b, c, k)
-            else:
-                rc = zmq_proxy(f, b, c)
+            rc = zmq_proxy(f, b, c)
             if rc < 0:
                 err = c_zmq_errno()
         for s in socks:
@@ -40,7 +34,7 @@ cdef int _run_proxy(Socket frontend, Socket backend, Socket capture, Socket cont
 def proxy(Socket frontend not None, Socket backend not None, Socket capture=None):
     """Forward messages between frontend and backend (copying to capture) until the
     context is terminated (raises ContextTerminated). Releases the GIL."""
-    _run_proxy(frontend, backend, capture, None)
+    _run_proxy(frontend, backend, capture)
 
 
 def proxy_steerable(Socket frontend not None, Socket backend not None, Socket capture=None,
@@ -68,7 +62,7 @@ def device(int device_type, Socket frontend not None, Socket backend not None):
     """The old device API: QUEUE, FORWARDER or STREAMER, all run as proxy()."""
     if device_type not in (1, 2, 3):
         raise ValueError("device_type must be QUEUE, FORWARDER or STREAMER, not %r" % device_type)
-    _run_proxy(frontend, backend, None, None)
+    _run_proxy(frontend, backend, None)
 
 
 # --- proxy_steerable: our own loop --------------------------------------------------------
