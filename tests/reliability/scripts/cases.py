@@ -448,10 +448,11 @@ def sigint(hub: hubs.Base, call: str) -> dict:
     return {"call": call, "interrupted_after_s": round(elapsed, 3)}
 
 
-def _poller(zmq: Any, s: Any) -> None:
+def _poller(zmq: Any, s: Any) -> int:
+    """Block in Poller.poll() on ``s``; the events it reports for ``s``."""
     p = zmq.Poller()
     p.register(s, zmq.POLLIN)
-    p.poll()
+    return dict(p.poll()).get(s, 0)
 
 
 def fork(hub: hubs.Base) -> dict:
@@ -757,7 +758,10 @@ def thread_close(hub: hubs.Base, call: str) -> dict:
         tids.append(threading.get_native_id())
         started.set()
         try:
-            outcome.append(getattr(pull, call)())
+            if call == "poller":
+                outcome.append(_poller(zmq, pull))
+            else:
+                outcome.append(getattr(pull, call)())
         except zmq.ZMQError as exc:
             outcome.append(exc)
 
