@@ -102,7 +102,39 @@ class Socket:
     def getsockopt(self, option: int) -> Any: ...
     def _events(self) -> int: ...
     def fileno(self) -> int: ...
-    # copy=True gives bytes; track=True gives a MessageTracker (else None)
+    # track=True returns a MessageTracker, track=False None
+    @overload
+    def send(
+        self,
+        data: Buffer | Frame,
+        flags: int = 0,
+        copy: bool = True,
+        track: Literal[False] = False,
+        routing_id: int | None = None,
+        group: str | None = None,
+    ) -> None: ...
+    @overload
+    def send(
+        self,
+        data: Buffer | Frame,
+        flags: int,
+        copy: bool,
+        track: Literal[True],
+        routing_id: int | None = None,
+        group: str | None = None,
+    ) -> MessageTracker: ...
+    @overload
+    def send(
+        self,
+        data: Buffer | Frame,
+        flags: int = 0,
+        copy: bool = True,
+        *,
+        track: Literal[True],
+        routing_id: int | None = None,
+        group: str | None = None,
+    ) -> MessageTracker: ...
+    @overload
     def send(
         self,
         data: Buffer | Frame,
@@ -112,6 +144,35 @@ class Socket:
         routing_id: int | None = None,
         group: str | None = None,
     ) -> MessageTracker | None: ...
+    @overload
+    def send_multipart(
+        self,
+        msg_parts: Iterable[Buffer | Frame],
+        flags: int = 0,
+        copy: bool = True,
+        track: Literal[False] = False,
+        **kwargs: Any,
+    ) -> None: ...
+    @overload
+    def send_multipart(
+        self,
+        msg_parts: Iterable[Buffer | Frame],
+        flags: int,
+        copy: bool,
+        track: Literal[True],
+        **kwargs: Any,
+    ) -> MessageTracker: ...
+    @overload
+    def send_multipart(
+        self,
+        msg_parts: Iterable[Buffer | Frame],
+        flags: int = 0,
+        copy: bool = True,
+        *,
+        track: Literal[True],
+        **kwargs: Any,
+    ) -> MessageTracker: ...
+    @overload
     def send_multipart(
         self,
         msg_parts: Iterable[Buffer | Frame],

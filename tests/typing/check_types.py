@@ -78,7 +78,7 @@ def sockets() -> None:
         assert_type(a.socket_type, int)
         assert_type(a.fileno(), int)
 
-        assert_type(a.send(b"one"), zmq.MessageTracker | None)
+        assert_type(a.send(b"one"), None)
         assert_type(b.recv(), bytes)
         check(b"", bytes)
         a.send(b"two")
@@ -97,10 +97,17 @@ def sockets() -> None:
         assert_type(b.recv_multipart(copy=False), list[CoreFrame])
 
         tracker = a.send(b"t" * 100_000, copy=False, track=True)
-        if tracker is None:
-            raise TypeError("track=True gave no tracker")
+        assert_type(tracker, zmq.MessageTracker)
+        check(tracker, zmq.MessageTracker)
         check(b.recv(), bytes)
         tracker.wait(5)
+        multi = a.send_multipart([b"m", b"n" * 100_000], 0, False, True)
+        assert_type(multi, zmq.MessageTracker)
+        check(b.recv_multipart(), list)
+        multi.wait(5)
+        maybe = a.send(b"p", track=flag)
+        assert_type(maybe, zmq.MessageTracker | None)
+        b.recv()
 
         buf = bytearray(16)
         a.send(b"into")
