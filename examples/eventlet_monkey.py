@@ -28,7 +28,7 @@ def os_thread() -> str:
     return os.readlink("/proc/thread-self")
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("requests", nargs="?", type=int, default=200, help="per client")
     parser.add_argument("--clients", type=int, default=20)

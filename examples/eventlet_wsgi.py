@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any, Callable
 from urllib.parse import parse_qs
 
 import eventlet
@@ -26,7 +27,7 @@ from greenzmq import green_eventlet as zmq
 BACKEND = "inproc://square-service"
 
 
-def answer(n: int) -> dict:
+def answer(n: int) -> dict[str, int]:
     """The backend's computation (a test recomputes it to check every body)."""
     return {"n": n, "square": n * n}
 
@@ -47,7 +48,7 @@ def backend(ctx: zmq.Context, concurrency: int = 100) -> None:
         pool.spawn_n(serve, ident, request)
 
 
-class ReqPool(eventlet.pools.Pool):
+class ReqPool(eventlet.pools.Pool):  # type: ignore[misc]  # eventlet ships no types
     """REQ sockets to the backend, one per concurrent HTTP request."""
 
     def __init__(self, ctx: zmq.Context, max_size: int) -> None:
@@ -61,11 +62,11 @@ class ReqPool(eventlet.pools.Pool):
         return sock
 
 
-def make_app(ctx: zmq.Context, max_sockets: int = 1000):
+def make_app(ctx: zmq.Context, max_sockets: int = 1000) -> Callable[..., list[bytes]]:
     """The WSGI application."""
     reqs = ReqPool(ctx, max_sockets)
 
-    def app(environ: dict, start_response) -> list[bytes]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         if environ.get("PATH_INFO") != "/square":
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"try /square?n=12\n"]

@@ -110,7 +110,7 @@ def run(n: int, workers: int, concurrency: int, window: int = 1000) -> int:
         ctx.destroy(linger=0)
 
 
-def _client(ctx, front_port: int, n: int, window: int) -> int:
+def _client(ctx: zmq.Context, front_port: int, n: int, window: int) -> int:
     client = ctx.socket(zmq.DEALER)
     client.connect(f"tcp://127.0.0.1:{front_port}")
     rng = random.Random(2026)

@@ -43,6 +43,7 @@ cdef class Socket:
     cdef int _busy
     cdef bint _close_on_return
     cdef bint _has_endpoint
+    cdef bint _lockstep
     cdef readonly int socket_type
     cdef public object context
     cdef public Py_ssize_t copy_threshold

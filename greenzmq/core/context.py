@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from greenzmq import constants as _c
 from greenzmq.core import _zmq
@@ -23,6 +23,11 @@ class Context(_zmq.Context):
     """
 
     _socket_class: type = Socket
+
+    if TYPE_CHECKING:  # options are attributes too (s.linger, s.identity): made at import
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def __init__(self, io_threads: int = 1, shadow: int = 0, **kwargs: Any) -> None:
         super().__init__(io_threads, shadow)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import pickle
 import random
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from greenzmq import constants as _c
 from greenzmq.core import _zmq
@@ -46,6 +46,11 @@ class Socket(_zmq.Socket):
     """
 
     _monitor_socket = None
+
+    if TYPE_CHECKING:  # options are attributes too (s.linger, s.identity): made at import
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     # --- life cycle ------------------------------------------------------------------------
     @classmethod
