@@ -678,15 +678,20 @@ def _steer(control: Any, is_rep: bool, stats: list, paused: bool) -> bool | None
             cmd = control.recv_multipart(NOBLOCK)
         except Again:
             return paused
-        word = cmd[0] if cmd else b""
+        # the same protocol as the core's C proxy_steerable: a command is one whole frame;
+        # REP control sockets get b"" for a command, b"ERROR" for anything else
+        word = cmd[0] if len(cmd) == 1 else None
         if word == b"STATISTICS":
-            control.send_multipart([struct.pack("=Q", v) for v in stats])
+            try:  # never block on the reply (a SUB control, a PAIR without a peer)
+                control.send_multipart([struct.pack("=Q", v) for v in stats], NOBLOCK)
+            except ZMQError:
+                pass
             continue
         stop = word == b"TERMINATE"
         if word in (b"PAUSE", b"RESUME"):
             paused = word == b"PAUSE"
         if is_rep:  # a REP control socket must answer before it can take the next one
-            control.send(b"")
+            control.send(b"" if word in (b"PAUSE", b"RESUME", b"TERMINATE") else b"ERROR")
         if stop:
             return None
 
