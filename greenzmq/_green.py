@@ -631,6 +631,25 @@ def select(hub: Hub, rlist: Sequence, wlist: Sequence, xlist: Sequence,
     return r, w, x
 
 
+def bind_functions(hub: Hub, module: str) -> tuple[Callable[..., Any], ...]:
+    """An adapter's module-level functions, bound to its ``hub``:
+    ``zmq_poll, select, device, proxy, proxy_steerable, monitored_queue``."""
+    import inspect
+
+    def bound(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return fn(hub, *args, **kwargs)
+        sig = inspect.signature(fn)
+        call.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])  # type: ignore[attr-defined]
+        call.__name__ = call.__qualname__ = name
+        call.__doc__, call.__module__ = fn.__doc__, module
+        return call
+
+    return tuple(bound(fn, name) for fn, name in (
+        (poll, "zmq_poll"), (select, "select"), (device, "device"), (proxy, "proxy"),
+        (proxy_steerable, "proxy_steerable"), (monitored_queue, "monitored_queue")))
+
+
 def public_names(namespace: dict, package: Any) -> list[str]:
     """``__all__`` for an adapter module: greenzmq's public API plus the green overrides."""
     public = {n for n in vars(package) if not n.startswith("_")} | set(__all__)

@@ -106,37 +106,9 @@ class Poller(_green.Poller):
     _hub = _HUB
 
 
-def zmq_poll(sockets: list, timeout: float | None = None) -> list:
-    """zmq_poll over [(socket_or_fd, flags)]; ``timeout`` in ms. Blocks only this greenthread."""
-    return _green.poll(_HUB, sockets, timeout)
-
-
-def select(rlist: list, wlist: list, xlist: list, timeout: float | None = None
-           ) -> tuple[list, list, list]:
-    """select() over sockets and fds; ``timeout`` in seconds. Blocks only this greenthread."""
-    return _green.select(_HUB, rlist, wlist, xlist, timeout)
-
-
-def device(device_type: int, frontend: Any, backend: Any) -> None:
-    """Run a device (a proxy) in this greenthread, letting the others run."""
-    _green.device(_HUB, device_type, frontend, backend)
-
-
-def proxy(frontend: Any, backend: Any, capture: Any = None) -> None:
-    """Run zmq_proxy's loop in this greenthread, letting the others run."""
-    _green.proxy(_HUB, frontend, backend, capture)
-
-
-def proxy_steerable(frontend: Any, backend: Any, capture: Any = None, control: Any = None) -> int:
-    """proxy() steered by PAUSE/RESUME/TERMINATE/STATISTICS on ``control``; 0 on TERMINATE."""
-    return _green.proxy_steerable(_HUB, frontend, backend, capture, control)
-
-
-def monitored_queue(in_socket: Any, out_socket: Any, mon_socket: Any,
-                    in_prefix: bytes = b"in", out_prefix: bytes = b"out") -> None:
-    """A proxy that copies every message to ``mon_socket`` behind a direction prefix."""
-    _green.monitored_queue(_HUB, in_socket, out_socket, mon_socket, in_prefix, out_prefix)
-
+# zmq_poll, select and the devices: each blocks only the calling greenthread
+zmq_poll, select, device, proxy, proxy_steerable, monitored_queue = _green.bind_functions(
+    _HUB, __name__)
 
 __all__ = _green.public_names(globals(), _zmq)
 
