@@ -13,17 +13,33 @@ corruption.
 """
 from __future__ import annotations
 
-import gc
-import json
-import os
-import random
-import signal
-import struct
-import subprocess
 import sys
-import time
-import zlib
-from typing import Any
+
+# "gevent+patch" / "eventlet+patch": monkey patch before anything else is imported
+if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[2].endswith("+patch"):
+    if sys.argv[2].startswith("gevent"):
+        from gevent import monkey
+
+        monkey.patch_all()
+    else:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import eventlet
+
+        eventlet.monkey_patch()
+
+import gc  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import signal  # noqa: E402
+import struct  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+import zlib  # noqa: E402
+from typing import Any  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -876,7 +892,7 @@ CASES = {f.__name__: f for f in (
 def main() -> None:
     case, hub_name = sys.argv[1], sys.argv[2]
     kwargs = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
-    hub = hubs.get(hub_name)
+    hub = hubs.get(hub_name.split("+")[0])
     result = CASES[case](hub, **kwargs)
     result["hub"] = hub_name
     print("RESULT " + json.dumps(result), flush=True)
