@@ -179,3 +179,12 @@ def test_green_sockets_random_flags_and_timeouts(green: str) -> None:
     r = run_case("green_fuzz", green, 110, examples=examples)
     assert r["calls"] > 0 and r["slowest_over_ms"] < 500, r
     report("green_fuzz", **r)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("green", ["gevent", "eventlet"])
+def test_green_serialisation_and_multipart_bad_input(green: str) -> None:
+    pytest.importorskip(green)
+    r = run_case("green_bad_input", green, 110, examples=1000 if SOAK else 60)
+    assert r["multipart"] > 0 and r["json_out"] > 0 and r["json_in"] > 0, r
+    report("green_bad_input", **r)

@@ -884,9 +884,75 @@ def green_fuzz(hub: hubs.Base, examples: int) -> dict:
     return stats
 
 
+def green_bad_input(hub: hubs.Base, examples: int) -> dict:
+    """Serialisation helpers and multipart lists with bad items, on green sockets:
+    the right exception, and nothing left half-sent."""
+    import pickle
+
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    zmq = hub.zmq
+    ctx = zmq.Context()
+    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
+    a.linger = b.linger = 0
+    a.rcvtimeo = b.rcvtimeo = a.sndtimeo = b.sndtimeo = 2_000
+    a.bind("inproc://green-bad")
+    b.connect("inproc://green-bad")
+    seen = {"multipart": 0, "json_out": 0, "json_in": 0, "pyobj_in": 0}
+
+    def still_works() -> None:
+        if b.poll(0):
+            raise AssertionError("a refused call left frames behind")
+        a.send_multipart([b"ok", b"still"])
+        if b.recv_multipart() != [b"ok", b"still"]:
+            raise AssertionError("socket broken after a refused call")
+
+    def expect(exc: type, fn: Any, *args: Any) -> None:
+        try:
+            fn(*args)
+        except exc:
+            return
+        raise AssertionError(f"{fn.__name__}{args!r} did not raise {exc.__name__}")
+
+    bad_item = st.one_of(st.none(), st.integers(), st.text(max_size=3), st.builds(object),
+                         st.floats(), st.lists(st.binary(max_size=2), max_size=2))
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(parts=st.lists(st.one_of(st.binary(max_size=8), bad_item), min_size=1, max_size=5),
+           garbage=st.binary(max_size=64),
+           obj=st.one_of(st.builds(object), st.sets(st.integers(), max_size=2),
+                         st.binary(max_size=3), st.lists(st.builds(object), min_size=1)))
+    def run(parts: list, garbage: bytes, obj: Any) -> None:
+        if any(not isinstance(p, bytes) for p in parts):
+            expect(TypeError, a.send_multipart, parts)
+            seen["multipart"] += 1
+        expect(TypeError, a.send_json, obj)
+        seen["json_out"] += 1
+        still_works()
+        try:
+            json.loads(garbage)
+        except ValueError:
+            a.send(garbage)
+            expect(ValueError, b.recv_json)
+            seen["json_in"] += 1
+        try:
+            pickle.loads(garbage)
+        except Exception:  # noqa: BLE001 - only garbage pickle refuses is sent below
+            a.send(garbage)
+            expect(Exception, b.recv_pyobj)
+            seen["pyobj_in"] += 1
+        still_works()
+
+    run()
+    ctx.destroy(linger=0)
+    return seen
+
+
 CASES = {f.__name__: f for f in (
     load_pushpull, load_dealer_router, kill_pushpull, kill_router, router_mandatory, hwm_pub,
-    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core, green_misuse, thread_close, green_fuzz)}
+    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core, green_misuse, thread_close, green_fuzz,
+    green_bad_input)}
 
 
 def main() -> None:
