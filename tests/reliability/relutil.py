@@ -20,7 +20,8 @@ CASES = SCRIPTS / "cases.py"
 
 # syscalls a thread sits in while blocked in libzmq or in a hub's loop (x86_64 and arm64)
 BLOCKING_SYSCALLS = {
-    "x86_64": {7, 23, 202, 232, 270, 271, 281},  # poll select futex epoll_wait pselect ppoll epoll_pwait
+    # poll select futex epoll_wait pselect6 ppoll epoll_pwait
+    "x86_64": {7, 23, 202, 232, 270, 271, 281},
     "aarch64": {22, 72, 73, 98},  # epoll_pwait pselect6 ppoll futex
 }
 
@@ -38,11 +39,12 @@ def report(name: str, **figures: Any) -> None:
             f.write(json.dumps({"test": name, **figures}) + "\n")
 
 
-def run_case(case: str, hub: str, timeout: float, **kwargs: Any) -> dict:
+def run_case(case: str, hub: str, timeout: float, *, keep_stderr: bool = False,
+             **kwargs: Any) -> dict:
     """Run ``scripts/cases.py case hub kwargs`` in a fresh interpreter; its RESULT dict.
 
     A case that outlives ``timeout`` is killed and reported as hung; one that exits
-    non-zero fails with the end of its stderr.
+    non-zero fails with the end of its stderr (``keep_stderr`` adds it as "stderr").
     """
     cmd = [sys.executable, str(CASES), case, hub, json.dumps(kwargs)]
     t0 = time.monotonic()
@@ -59,6 +61,8 @@ def run_case(case: str, hub: str, timeout: float, **kwargs: Any) -> dict:
         raise AssertionError(f"{case}[{hub}] printed no RESULT; stdout {_tail(proc.stdout)}")
     result = json.loads(lines[-1][len("RESULT "):])
     result["wall_s"] = round(wall, 3)
+    if keep_stderr:
+        result["stderr"] = _tail(proc.stderr)
     return result
 
 

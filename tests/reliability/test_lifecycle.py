@@ -49,15 +49,18 @@ def test_interpreter_exit_with_open_sockets_never_hangs(hub_name: str, variant: 
     # PUSH with unsent messages towards a port nobody listens on, default linger (-1)
     bound = 10.0
     r = run_case("exit_open", hub_name, bound, variant=variant,
-                 endpoint=f"tcp://127.0.0.1:{free_tcp_port()}")
+                 endpoint=f"tcp://127.0.0.1:{free_tcp_port()}", keep_stderr=True)
     assert r["variant"] == variant
     assert r["wall_s"] < bound
+    # no "Exception ignored in ... __del__", no traceback from a finaliser at exit
+    assert "Exception" not in r["stderr"] and "Traceback" not in r["stderr"], r["stderr"]
     report("exit_open", hub=hub_name, variant=variant, wall_s=r["wall_s"])
 
 
 @pytest.mark.timeout(40)
 def test_gc_of_sockets_and_contexts_in_any_order(hub_name: str) -> None:
-    r = run_case("gc_orders", hub_name, 35)
+    r = run_case("gc_orders", hub_name, 35, keep_stderr=True)
+    assert "Exception ignored" not in r.pop("stderr")  # a finaliser that failed
     assert set(r["seconds"]) == {"sockets_first", "context_first", "cycle", "cycle_pending",
                                  "socket_cycle", "interleaved"}
     report("gc_orders", **r)

@@ -63,12 +63,14 @@ def test_patched_fork(patched: str) -> None:
 @pytest.mark.parametrize("variant", ["plain", "blocked"])
 def test_patched_exit_never_hangs(patched: str, variant: str) -> None:
     r = run_case("exit_open", patched, 10, variant=variant,
-                 endpoint=f"tcp://127.0.0.1:{free_tcp_port()}")
+                 endpoint=f"tcp://127.0.0.1:{free_tcp_port()}", keep_stderr=True)
     assert r["variant"] == variant and r["wall_s"] < 10
+    assert "Exception" not in r["stderr"] and "Traceback" not in r["stderr"], r["stderr"]
     report("exit_open", hub=patched, variant=variant, wall_s=r["wall_s"])
 
 
 @pytest.mark.timeout(40)
 def test_patched_gc_orders(patched: str) -> None:
-    r = run_case("gc_orders", patched, 35)
+    r = run_case("gc_orders", patched, 35, keep_stderr=True)
+    assert "Exception ignored" not in r.pop("stderr")
     assert len(r["seconds"]) == 6

@@ -137,7 +137,8 @@ def load_pushpull(hub: hubs.Base, messages: int, senders: int, size: int = 64) -
     ledger.raise_if_bad()
     if pull.poll(100):
         raise AssertionError("more messages than were sent")
-    missing = {i: per - ledger.next.get(i, 0) for i in range(senders) if ledger.next.get(i, 0) != per}
+    missing = {i: per - ledger.next.get(i, 0) for i in range(senders)
+               if ledger.next.get(i, 0) != per}
     if missing:
         raise AssertionError(f"senders short of messages: {missing}")
     if shared is not None:
@@ -951,8 +952,8 @@ def green_bad_input(hub: hubs.Base, examples: int) -> dict:
 
 CASES = {f.__name__: f for f in (
     load_pushpull, load_dealer_router, kill_pushpull, kill_router, router_mandatory, hwm_pub,
-    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core, green_misuse, thread_close, green_fuzz,
-    green_bad_input)}
+    hwm_push, sigint, fork, exit_open, gc_orders, leak_rss, valgrind_core, green_misuse,
+    thread_close, green_fuzz, green_bad_input)}
 
 
 def main() -> None:
