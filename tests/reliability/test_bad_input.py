@@ -175,7 +175,7 @@ def test_serialized_helpers_propagate_errors(pair: Any, frames: list, fail_at: s
 @pytest.mark.parametrize("green", ["gevent", "eventlet"])
 def test_green_sockets_random_flags_and_timeouts(green: str) -> None:
     pytest.importorskip(green)
-    examples = 1000 if SOAK else 60
+    examples = 1000 if SOAK else 40
     r = run_case("green_fuzz", green, 110, examples=examples)
     assert r["calls"] > 0 and r["slowest_over_ms"] < 500, r
     report("green_fuzz", **r)

@@ -71,6 +71,6 @@ def test_patched_exit_never_hangs(patched: str, variant: str) -> None:
 
 @pytest.mark.timeout(40)
 def test_patched_gc_orders(patched: str) -> None:
-    r = run_case("gc_orders", patched, 35, keep_stderr=True)
+    r = run_case("gc_orders", patched, 35, keep_stderr=True, rounds=count(8, 50))
     assert "Exception ignored" not in r.pop("stderr")
     assert len(r["seconds"]) == 6

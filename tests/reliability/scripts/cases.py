@@ -571,7 +571,7 @@ def exit_open(hub: hubs.Base, variant: str, endpoint: str = "") -> dict:
 KEEP: Any = None
 
 
-def gc_orders(hub: hubs.Base) -> dict:
+def gc_orders(hub: hubs.Base, rounds: int = 20) -> dict:
     """Drop sockets and contexts in every order, in cycles too; the collector never hangs."""
     import warnings
 
@@ -597,7 +597,7 @@ def gc_orders(hub: hubs.Base) -> dict:
         for name in ("sockets_first", "context_first", "cycle", "cycle_pending",
                      "socket_cycle", "interleaved"):
             t0 = time.perf_counter()
-            for _ in range(20):
+            for _ in range(rounds):
                 ctx, socks = build(pending=name in ("cycle_pending", "interleaved"))
                 refs = [weakref.ref(x) for x in [ctx, *socks]]
                 if name == "sockets_first":
