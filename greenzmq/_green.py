@@ -39,7 +39,7 @@ from typing import Any, Callable, Sequence
 from greenlet import getcurrent
 
 from greenzmq import constants as _c
-from greenzmq.core._zmq import MessageTracker as _CoreTracker, zmq_poll
+from greenzmq.core._zmq import MessageTracker as _CoreTracker, _forward_burst, zmq_poll
 from greenzmq.core.context import Context as _CoreContext
 from greenzmq.core.poll import Poller as _CorePoller
 from greenzmq.core.socket import Socket as _CoreSocket
@@ -661,8 +661,33 @@ def public_names(namespace: dict, package: Any) -> list[str]:
 # --- devices -----------------------------------------------------------------------
 
 def _forward(src: Any, dst: Any, tap: Any, prefix: bytes | None, swap: bool,
-             stats: list, si: int, di: int) -> tuple[int, bool]:
-    """Move up to _BATCH messages src -> dst; return (moved, dst is full)."""
+             stats: list, si: int, di: int, held: list | None = None) -> tuple[int, bool]:
+    """Move up to _BATCH messages src -> dst; return (moved, dst is full).
+
+    ``held`` (plain proxies) keeps a message that dst refused, to go first next time.
+    """
+    if held is not None:  # the plain proxy: the whole burst in C
+        n = size = 0
+        full = False
+        if held[0] is not None:  # dst refused it last time: it goes first
+            try:
+                dst.send_multipart(held[0], NOBLOCK)
+            except Again:
+                full = True
+            else:
+                n, size, held[0] = 1, sum(map(len, held[0])), None
+        if not full:
+            moved, nbytes, full, held[0] = _forward_burst(src, dst, _BATCH)
+            n, size = n + moved, size + nbytes
+        stats[si] += n
+        stats[si + 1] += size
+        stats[di + 2] += n
+        stats[di + 3] += size
+        for sock in (src, dst):  # the C calls may have eaten a parked greenlet's wakeup
+            st = getattr(sock, "_gs", None)
+            if st is not None and st.nwait:
+                st.poke()
+        return n, full
     n = 0
     while n < _BATCH:
         # take a message only when dst can take it: holding one while the other
@@ -719,6 +744,8 @@ def _relay(hub: Hub, routes: list, control: Any = None) -> int:
     """The one device loop: routes are (src, dst, tap, prefix, swap, src_stat, dst_stat)."""
     stats = [0] * 8  # frontend in msgs/bytes, out msgs/bytes, then the backend's
     full = [False] * len(routes)
+    # plain routes (no tap, no id swap) run in C and may hold one refused message each
+    held = [[None] if tap is None and not swap else None for _s, _d, tap, _p, swap, *_x in routes]
     paused = False
     is_rep = control is not None and control.getsockopt(TYPE) == REP
     while True:
@@ -729,7 +756,7 @@ def _relay(hub: Hub, routes: list, control: Any = None) -> int:
         moved = 0
         if not paused:
             for i, (src, dst, tap, prefix, swap, si, di) in enumerate(routes):
-                n, full[i] = _forward(src, dst, tap, prefix, swap, stats, si, di)
+                n, full[i] = _forward(src, dst, tap, prefix, swap, stats, si, di, held[i])
                 moved += n
         if moved >= _BATCH:  # busy: let the other greenlets run, then carry on
             hub.cooperate()

@@ -8,7 +8,7 @@ from libc.errno cimport EAGAIN, EINTR, EINVAL, EFAULT, EBUSY
 
 cdef extern from "errno.h":
     enum: ENOTSOCK, ENOTSUP, EPROTONOSUPPORT
-from libc.stdlib cimport malloc, free
+from libc.stdlib cimport malloc, free, realloc
 from libc.string cimport memcpy, strlen
 
 cdef extern from *:

@@ -33,7 +33,8 @@ OURS = {ours for ours, _ in GROUPS.values()}
 # metric -> (unit, higher is better)
 METRICS = {"msgs_per_s": ("msg/s", True), "usec_rtt": ("µs", False), "rt_per_s": ("rt/s", True),
            "rss_peak_mib": ("MiB RSS", False), "rss_growth_mib": ("MiB grown", False)}
-ROWS = {"thr": ("msgs_per_s",), "multipart": ("msgs_per_s",), "lat": ("usec_rtt",),
+ROWS = {"thr": ("msgs_per_s",), "multipart": ("msgs_per_s",), "device": ("msgs_per_s",),
+        "lat": ("usec_rtt",),
         "lat1": ("usec_rtt",), "fanin": ("rt_per_s", "rss_peak_mib"), "shared": ("rt_per_s",),
         "mem": ("rss_growth_mib",)}
 SIZES = {64: "64B", 1024: "1KiB", 65536: "64KiB", 1 << 20: "1MiB"}
@@ -60,6 +61,8 @@ class Spec:
     def runs_on(self, target: str) -> bool:
         if self.workload == "mem":  # a check of greenzmq itself, not a comparison
             return target in OURS
+        if self.workload == "device":  # zmq.green and eventlet.green have no green device
+            return TARGETS[target][1] == "thread" or target in OURS
         return TARGETS[target][1] != "thread" or not self.tasks
 
 
@@ -67,13 +70,13 @@ S = Spec
 DEFAULT = [S("thr", "inproc"), S("thr", "ipc"), S("thr", "tcp"), S("thr", "inproc", 1024),
            S("thr", "tcp", 65536), S("thr", "tcp", 1 << 20), S("thr", "tcp", 1 << 20, False),
            S("lat", "inproc"), S("lat", "tcp"), S("lat1", "inproc"), S("lat1", "tcp"),
-           S("multipart", "inproc"), S("multipart", "tcp"),
+           S("multipart", "inproc"), S("multipart", "tcp"), S("device", "tcp"),
            S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1)]
 QUICK = [S("thr", "inproc"), S("thr", "tcp"), S("thr", "tcp", 1 << 20, False), S("lat", "tcp"),
          S("lat1", "inproc"), S("multipart", "tcp"),
          S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1)]
 FULL = ([S("thr", t, size, copy) for t in TRANSPORTS for size in SIZES for copy in (True, False)]
-        + [S(w, t) for w in ("lat", "lat1", "multipart") for t in TRANSPORTS]
+        + [S(w, t) for w in ("lat", "lat1", "multipart") for t in TRANSPORTS] + [S("device", "tcp")]
         + [S("fanin", t, tasks=1000) for t in ("inproc", "tcp")]
         + [S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1),
            S("mem", "inproc"), S("mem", "inproc", 1 << 20, False)])
@@ -92,8 +95,10 @@ GOALS = [
     ("gevent", "fanin x1000", "rss_peak_mib", "<=", 1.0),
     ("eventlet", "thr inproc 64B", "msgs_per_s", ">=", 2.0),
     ("eventlet", "thr tcp 64B", "msgs_per_s", ">=", 2.0),
+    ("threads", "device tcp", "msgs_per_s", ">=", 1.0),
 ]
 SHARED_GOAL = 0.8  # many greenlets on one socket vs one greenlet alone, same target
+DEVICE_GOAL = 0.5  # a green device in a greenlet vs greenzmq's ThreadDevice
 MEM_GOAL = 4.0  # MiB of RSS growth allowed over the last 90% of 1M messages
 
 
@@ -308,6 +313,16 @@ def goals(specs: list[Spec], summary: dict) -> list[dict]:
             r = paired_ratio(summary.get(s.label, {}).get(ours), summary.get(alone.label, {}).get(ours), "rt_per_s")
             out.append({"group": group, "label": s.label, "metric": "rt_per_s", "ratio": r,
                         "text": f"{group} {s.label} >= {SHARED_GOAL:g}x of x1", "verdict": verdict(r, ">=", SHARED_GOAL)})
+    for s in specs:
+        if s.workload != "device":
+            continue
+        threaded = summary.get(s.label, {}).get("greenzmq")
+        for group in ("gevent", "eventlet"):
+            ours = GROUPS[group][0]
+            r = paired_ratio(summary.get(s.label, {}).get(ours), threaded, "msgs_per_s")
+            out.append({"group": group, "label": s.label, "metric": "msgs_per_s", "ratio": r,
+                        "text": f"{group} {s.label} >= {DEVICE_GOAL:g}x of greenzmq's ThreadDevice",
+                        "verdict": verdict(r, ">=", DEVICE_GOAL)})
     for s in specs:
         if s.workload == "mem":
             for t in sorted(OURS):

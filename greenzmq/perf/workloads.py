@@ -34,7 +34,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "greenzmq-eventlet": ("greenzmq.green_eventlet", "eventlet"),
     "eventlet.green.zmq": ("eventlet.green.zmq", "eventlet"),
 }
-WORKLOADS = ("thr", "multipart", "lat", "lat1", "fanin", "shared", "mem")
+WORKLOADS = ("thr", "multipart", "lat", "lat1", "device", "fanin", "shared", "mem")
 TASK_TIMEOUT = 10.0  # seconds a workload waits for its tasks before calling it a hang
 clock = time.perf_counter
 
@@ -218,6 +218,47 @@ class Bench:
 
         run(1)
         return run, lambda n, dt: {"usec_rtt": dt / n * 1e6}
+
+    def device(self, transport, size, copy, tasks):
+        """PUSH client (a task) -> QUEUE device -> PULL worker here; n messages. Threads:
+        a ThreadDevice; green: the module's proxy() run in a greenlet."""
+        zmq = self.zmq
+        if self.flavour == "thread":
+            devices = importlib.import_module(zmq.__name__ + ".devices")  # pyzmq: not implied
+            dev = devices.ThreadDevice(zmq.QUEUE, zmq.PULL, zmq.PUSH)
+            dev.daemon = True
+            host = "tcp://127.0.0.1" if transport == "tcp" else None
+            if host is None:
+                raise ValueError("device runs over tcp only")
+            in_port = dev.bind_in_to_random_port(host)
+            out_port = dev.bind_out_to_random_port(host)
+            dev.start()
+            in_addr, out_addr = f"{host}:{in_port}", f"{host}:{out_port}"
+        else:
+            front, back = self.ctx.socket(zmq.PULL), self.ctx.socket(zmq.PUSH)
+            in_addr, out_addr = self.bind(front, transport), self.bind(back, transport)
+            self.spawn(zmq.proxy, front, back)
+        push, pull = self.ctx.socket(zmq.PUSH), self.ctx.socket(zmq.PULL)
+        push.connect(in_addr)
+        pull.connect(out_addr)
+        payload = b"x" * size
+        push.send(payload)  # the whole path is connected before the clock starts
+        pull.recv()
+
+        def sender(n):
+            for _ in range(n):
+                push.send(payload, copy=copy)
+
+        def run(n):
+            t0 = clock()
+            task = self.spawn(sender, n)
+            for _ in range(n):
+                pull.recv(copy=copy)
+            dt = clock() - t0
+            self.wait([task])
+            return dt
+
+        return run, lambda n, dt: {"msgs_per_s": n / dt, "mb_per_s": n * size / dt / 1e6}
 
     def fanin(self, transport, size, copy, tasks):
         """`tasks` clients with a DEALER each against one ROUTER echo; n round

@@ -32,3 +32,62 @@ def test_rep_control_gets_answers_and_errors(hub):
     req.send(b"TERMINATE")
     assert req.recv() == b""
     assert p.join(5) and p.exception is None
+
+
+@pytest.mark.timeout(30)
+def test_proxy_under_tight_hwm_loses_nothing(hub):
+    """dst refuses messages mid-burst (HWM 1): the proxy holds them and keeps order."""
+    zmq = hub.zmq
+    ctx = hub.context()
+    front, back = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
+    back.sndhwm = 1
+    front.bind("inproc://hwm-front")
+    back.bind("inproc://hwm-back")
+    src, sink = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    sink.rcvhwm = 1
+    src.connect("inproc://hwm-front")
+    sink.connect("inproc://hwm-back")
+    n = 5000
+    hub.spawn(zmq.proxy, front, back)
+    sender = hub.spawn(lambda: [src.send_multipart([b"%d" % i, b"x"]) for i in range(n)])
+    got = []
+    for i in range(n):
+        got.append(sink.recv_multipart()[0])
+        if i % 97 == 0:
+            hub.sleep(0.001)  # a slow consumer: the proxy's dst fills up
+    assert got == [b"%d" % i for i in range(n)]
+    assert sender.join(5)
+
+
+@pytest.mark.timeout(30)
+def test_broker_both_ways_under_pressure_does_not_deadlock(hub):
+    """ROUTER/DEALER broker, tiny HWMs, many requests in flight both ways."""
+    zmq = hub.zmq
+    ctx = hub.context()
+    front, back = ctx.socket(zmq.ROUTER), ctx.socket(zmq.DEALER)
+    for s in (front, back):
+        s.sndhwm = s.rcvhwm = 2
+    front.bind("inproc://b-front")
+    back.bind("inproc://b-back")
+    hub.spawn(zmq.proxy, front, back)
+    worker = ctx.socket(zmq.DEALER)
+    worker.connect("inproc://b-back")
+
+    def serve():
+        while True:
+            worker.send_multipart(worker.recv_multipart())
+
+    hub.spawn(serve)
+    clients = [ctx.socket(zmq.DEALER) for _ in range(4)]
+    for c in clients:
+        c.connect("inproc://b-front")
+    n = 500
+
+    def client(c, k):
+        for i in range(n):
+            c.send(b"%d-%d" % (k, i))
+        return [c.recv() for _ in range(n)]
+
+    tasks = [hub.spawn(client, c, k) for k, c in enumerate(clients)]
+    for k, t in enumerate(tasks):
+        assert t.get(20) == [b"%d-%d" % (k, i) for i in range(n)]
