@@ -6,6 +6,9 @@ import time
 
 import pytest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reliability"))
+from relutil import wait_blocked  # noqa: E402  (reads /proc: "is it blocked in poll yet?")
+
 SCRIPT = r"""
 import sys, time, greenzmq as zmq
 ctx = zmq.Context()
@@ -28,7 +31,7 @@ def test_sigint_during_blocking_call_raises_keyboardinterrupt(call):
                          stdout=subprocess.PIPE, text=True)
     try:
         assert p.stdout.readline().strip() == "ready"
-        time.sleep(0.2)  # let it enter the blocking call (there is no event to wait on across processes)
+        wait_blocked(p.pid)  # the main thread is in the blocking call
         sent = time.monotonic()
         os.kill(p.pid, signal.SIGINT)
         line = p.stdout.readline().strip()
