@@ -5,7 +5,7 @@ VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-stamp
 PYTEST_ARGS ?=
 
-.PHONY: all deps venv build test bench soak docs clean
+.PHONY: all deps venv build lint test bench soak docs clean
 
 all: build
 
@@ -19,7 +19,7 @@ $(STAMP): setup.cfg pyproject.toml Makefile
 	@$(MAKE) --no-print-directory deps
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q -U pip setuptools wheel "Cython>=3"
-	$(VPY) -m pip install -q "pytest>=7" pytest-timeout hypothesis "gevent>=22" "eventlet>=0.33" "tornado>=6" pyzmq mypy build matplotlib
+	$(VPY) -m pip install -q "pytest>=7" pytest-timeout hypothesis "gevent>=22" "eventlet>=0.33" "tornado>=6" pyzmq mypy build matplotlib ruff cython-lint pycodestyle
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -29,6 +29,15 @@ build: $(STAMP)
 	@$(MAKE) --no-print-directory deps
 	$(VPY) setup.py -q build_ext --inplace -j 2
 	@test -f $(VENV)/.editable-stamp || { $(VPY) -m pip install -q --no-build-isolation --no-deps -e . && touch $(VENV)/.editable-stamp; }
+
+# the rules that run: ruff, mypy on the package, cython-lint on the Cython parts, the
+# generated constants against the zmq.h in use, and duplicated blocks (.pxi and .h included)
+lint: build
+	$(VENV)/bin/ruff check greenzmq tests examples tools
+	$(VENV)/bin/mypy
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/cython-lint greenzmq/core
+	$(VPY) tools/check_constants.py
+	$(VPY) tools/dupcheck.py greenzmq
 
 test: build
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
