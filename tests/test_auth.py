@@ -1,4 +1,4 @@
-"""ZAP authentication, CURVE keys and certificates (issue 7).
+"""ZAP authentication, CURVE keys and certificates.
 
 Every policy is checked both ways: an admitted peer's message arrives, a refused
 peer's handshake fails (seen on the client's monitor) and nothing reaches the server.
@@ -30,13 +30,6 @@ needs_curve = pytest.mark.skipif(not zmq.has("curve"), reason="libzmq without CU
 
 
 # ----------------------------------------------------------------- helpers
-@pytest.fixture
-def ctx():
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
 @pytest.fixture
 def auth(ctx):
     a = ThreadAuthenticator(ctx)

@@ -20,13 +20,6 @@ pytestmark = pytest.mark.timeout(30)
 
 
 @pytest.fixture
-def ctx():
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
-@pytest.fixture
 def pubsub(ctx):
     """A PUB socket and a SUB socket (subscribed to everything) joined over inproc."""
     pub = ctx.socket(zmq.PUB)

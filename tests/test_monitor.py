@@ -1,4 +1,4 @@
-"""Socket monitor: event decoding, get_monitor_socket/disable_monitor, close order (issue 7)."""
+"""Socket monitor: event decoding, get_monitor_socket/disable_monitor, close order."""
 from __future__ import annotations
 
 import gc
@@ -50,13 +50,6 @@ def test_parse_monitor_message_bad_type() -> None:
 
 
 # ------------------------------------------------------------- live monitors
-@pytest.fixture
-def ctx():
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
 def _events_until(mon, wanted: int, timeout_ms: int = POLL_MS) -> list[dict]:
     """Read events until one of ``wanted`` arrives; fail if none comes in time."""
     seen = []

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,13 +16,6 @@ from hypothesis import strategies as st
 import greenzmq as zmq
 
 _names = itertools.count()
-
-
-@pytest.fixture
-def ctx() -> Iterator[zmq.Context]:
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
 
 
 def _pair(ctx: zmq.Context, bound: int, connected: int) -> tuple[Any, Any]:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TYPING = ROOT / "tests" / "typing"
 STUB = ROOT / "greenzmq" / "core" / "_zmq.pyi"
 
-# the thread examples of issue 9; the green ones (gevent/eventlet) are checked as part of
+# the thread examples; the green ones (gevent/eventlet) are checked as part of
 # the whole directory below
 THREAD_EXAMPLES = ["reqrep.py", "pubsub.py", "pipeline.py", "broker.py", "curve_pair.py"]
 

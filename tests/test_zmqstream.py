@@ -15,13 +15,6 @@ from greenzmq.eventloop.zmqstream import ZMQStream  # noqa: E402
 pytestmark = pytest.mark.timeout(20)
 
 
-@pytest.fixture
-def ctx():
-    c = zmq.Context()
-    yield c
-    c.destroy(linger=0)
-
-
 def run(coro_fn, timeout: float = 10.0):
     """Run ``coro_fn()`` on a fresh asyncio loop (tornado's IOLoop wraps it)."""
     async def main():

@@ -1,7 +1,7 @@
 """Shared fixtures for the green (gevent / eventlet) tests.
 
 Every test body takes the ``hub`` fixture, which is parametrised over both hubs, so the
-same promise is checked once per hub (issue 4 asks for shared bodies).  Tests run in the
+same promise is checked once per hub (one body, two hubs: the promises are the same).  Tests run in the
 main greenlet: gevent and eventlet both switch to their hub from there on the first
 cooperative call, so no explicit "run inside the hub" wrapper is needed; ``hub.run`` exists
 for symmetry and for the rare body that must run in a spawned greenlet.
@@ -144,7 +144,7 @@ class Hub:
 
     @staticmethod
     def torture_count(default: int) -> int:
-        """Message count for torture tests: GREENZMQ_TORTURE_N overrides (the issue's 100000)."""
+        """Message count for torture tests: GREENZMQ_TORTURE_N overrides (the full run: 100000)."""
         raw = os.environ.get("GREENZMQ_TORTURE_N")
         return int(raw) if raw else default
 

@@ -1,5 +1,5 @@
 """ZAP served by a greenlet (GeventAuthenticator / EventletAuthenticator), and the
-thread authenticator after monkey patching (issue 7).
+thread authenticator after monkey patching.
 
 Each scenario runs with a ticker greenlet: the hub must keep ticking while
 handshakes are authenticated, and no OS thread may be started for ZAP.

@@ -1,5 +1,5 @@
 """The green modules' API promises: pyzmq's names, Context.socket signature and defaults,
-instance(), destroy(), helpers through green paths, send_pyobj protocol (issues 3 and 4)."""
+instance(), destroy(), helpers through green paths, send_pyobj protocol (pyzmq's API, green)."""
 from __future__ import annotations
 
 import pickle

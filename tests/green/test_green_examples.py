@@ -1,4 +1,4 @@
-"""Smoke tests for the green examples (issues 3 and 4): each runs in a subprocess with
+"""Smoke tests for the green examples (the examples cannot rot): each runs in a subprocess with
 small counts, so the examples cannot rot."""
 from __future__ import annotations
 

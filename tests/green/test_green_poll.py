@@ -1,5 +1,5 @@
 """Green Poller, select and Socket.poll: zmq sockets and plain fds mixed, honest timeouts,
-no busy loop (eventlet#573; issue 3's Poller/select promise)."""
+no busy loop (eventlet#573; the green Poller and select keep their timeouts)."""
 from __future__ import annotations
 
 import time

@@ -1,4 +1,4 @@
-"""Many greenlets on one socket (pyzmq#1154; issue 4's "several greenthreads on one socket")."""
+"""Many greenlets on one socket (pyzmq#1154; several greenthreads on one socket, FIFO, no interleaved multipart)."""
 from __future__ import annotations
 
 import random

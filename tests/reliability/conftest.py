@@ -1,4 +1,4 @@
-"""Reliability suite (issue 8): short in ``make test``, full with GREENZMQ_SOAK=1.
+"""Reliability suite: short in ``make test``, full with GREENZMQ_SOAK=1.
 
 Most cases run in a fresh interpreter (scripts/cases.py) so that a hang, a crash, a hub or
 a fork stays inside that process; helpers live in relutil.py.

@@ -1,6 +1,6 @@
 """Helpers shared by the reliability tests: sizes (short vs soak), subprocess cases, /proc.
 
-``GREENZMQ_SOAK=1`` switches every count to the full figures of issue 8; without it the
+``GREENZMQ_SOAK=1`` switches every count to the full soak figures; without it the
 whole directory stays within about a minute on two cores (it runs inside ``make test``).
 """
 from __future__ import annotations

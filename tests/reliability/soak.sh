@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long reliability run of issue 8 (`make soak`): the pytest suite in
+# The long reliability run (`make soak`): the pytest suite in
 # tests/reliability with GREENZMQ_SOAK=1 (full counts), then valgrind memcheck on a
 # short core run, then a table of what was tried and what held.  See SOAK.md.
 #

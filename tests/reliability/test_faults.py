@@ -1,4 +1,4 @@
-"""Faults: a peer SIGKILLed and restarted, ROUTER_MANDATORY, HWM on PUB and PUSH (issue 8)."""
+"""Faults: a peer SIGKILLed and restarted, ROUTER_MANDATORY, HWM on PUB and PUSH."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Leaks: RSS stays flat over many copy and zero-copy tracked sends (issue 8).
+"""Leaks: RSS stays flat over many copy and zero-copy tracked sends.
 
 valgrind memcheck runs from soak.sh only (minutes, not seconds); see SOAK.md.
 """

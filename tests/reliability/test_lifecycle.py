@@ -1,4 +1,4 @@
-"""Signals and lifecycle: SIGINT, fork, interpreter exit, garbage collection (issue 8)."""
+"""Signals and lifecycle: SIGINT, fork, interpreter exit, garbage collection."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Load: every message counted and checksummed, none lost, none duplicated (issue 8)."""
+"""Load: every message counted and checksummed, none lost, none duplicated."""
 from __future__ import annotations
 
 import pytest

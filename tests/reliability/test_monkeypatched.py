@@ -1,4 +1,4 @@
-"""The same promises after gevent.monkey.patch_all() / eventlet.monkey_patch() (issue 8).
+"""The same promises after gevent.monkey.patch_all() / eventlet.monkey_patch().
 
 Monkey patching changes threading, time and select under the library, so the load, SIGINT,
 fork, exit and gc cases run again in subprocesses that patch before importing anything.

@@ -1,4 +1,4 @@
-"""Thread misuse: close or destroy from another thread while a call blocks (issue 8)."""
+"""Thread misuse: close or destroy from another thread while a call blocks."""
 from __future__ import annotations
 
 import os
