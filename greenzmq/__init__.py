@@ -12,8 +12,6 @@ from greenzmq.error import *  # noqa: F401,F403
 from greenzmq.core import *  # noqa: F401,F403
 from greenzmq.core import _zmq as _core
 
-DRAFT_API = False
-
 
 def pyzmq_version() -> str:
     """The pyzmq API level this greenzmq implements (for code that checks pyzmq's version)."""

@@ -7,7 +7,7 @@ from greenzmq.constants import EAGAIN, EINTR, ETERM
 
 __all__ = [
     "ZMQBaseError", "ZMQError", "Again", "ContextTerminated", "InterruptedSystemCall",
-    "ZMQBindError", "NotDone", "ZMQVersionError", "_check_rc",
+    "ZMQBindError", "NotDone", "ZMQVersionError",
 ]
 
 
@@ -109,7 +109,11 @@ class ZMQVersionError(NotImplementedError):
 
 
 def _check_rc(rc: int, errno: int | None = None) -> int:
-    """Raise the ZMQError for a failed libzmq return code."""
+    """Raise the ZMQError for a failed libzmq return code.
+
+    Not used by greenzmq itself (the core checks in C); pyzmq's ``zmq.error`` has it, and
+    code written against pyzmq's backends imports it from there.
+    """
     if rc < 0:
         raise ZMQError(errno)
     return rc

@@ -167,7 +167,8 @@ def test_allow_and_deny_are_exclusive(ctx) -> None:
     b.deny("127.0.0.1")
     with pytest.raises(ValueError, match="not both"):
         b.allow("10.0.0.1")
-    assert b.deny_addresses == {"127.0.0.1"} == b.blacklist
+    assert b.deny_addresses == {"127.0.0.1"}
+    assert not hasattr(b, "blacklist")  # pyzmq 27 dropped the old names
     with pytest.raises(TypeError):
         b.deny(127)  # type: ignore[arg-type]
 

@@ -142,17 +142,6 @@ class Authenticator:
                 self.log.exception("ZAP handler failed")
 
     # ---------------------------------------------------------------- policy
-    # pyzmq's older names for the same sets
-    @property
-    def whitelist(self) -> set[str]:
-        """Deprecated name of :attr:`allow_addresses`."""
-        return self.allow_addresses
-
-    @property
-    def blacklist(self) -> set[str]:
-        """Deprecated name of :attr:`deny_addresses`."""
-        return self.deny_addresses
-
     def allow(self, *addresses: str) -> None:
         """Accept connections only from these IP addresses.
 

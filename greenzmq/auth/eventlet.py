@@ -5,7 +5,7 @@ import eventlet
 
 import greenzmq.green_eventlet
 
-from ._green import GreenAuthenticator
+from ._greenlet import GreenAuthenticator
 
 __all__ = ["EventletAuthenticator"]
 

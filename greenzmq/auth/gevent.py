@@ -5,7 +5,7 @@ import gevent
 
 import greenzmq.green_gevent
 
-from ._green import GreenAuthenticator
+from ._greenlet import GreenAuthenticator
 
 __all__ = ["GeventAuthenticator"]
 

@@ -73,7 +73,6 @@ class ThreadAuthenticator(Authenticator):
         self.thread_id = None
         self._pipe_endpoint = ""
         self._done: Any = None
-        self._start_error: BaseException | None = None
         # a plain socket: the thread blocks in libzmq, never in a hub
         self._socket_class = greenzmq.Socket
 

@@ -89,7 +89,6 @@ class ZMQStream:
         self._close_callback: Callable[[], Any] | None = None
         # (parts, flags, copy, track, extra kwargs, per-message callback)
         self._send_queue: deque[tuple[list, int, bool, bool, dict, SendCallback | None]] = deque()
-        self._state = 0
         self._scheduled = False
         probe = getattr(socket, "_events", None)
         self._probe: Callable[[], int] = probe if probe is not None else (
@@ -403,7 +402,6 @@ class ZMQStream:
             state |= POLLIN
         if self._send_queue:
             state |= POLLOUT
-        self._state = state
         self._update_handler(state)
 
     def _update_handler(self, state: int) -> None:
