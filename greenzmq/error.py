@@ -78,7 +78,8 @@ class ContextTerminated(ZMQError):
         super().__init__(ETERM if errno is None else errno, msg)
 
 
-class InterruptedSystemCall(ZMQError, InterruptedError):
+class InterruptedSystemCall(ZMQError, InterruptedError):  # type: ignore[misc]
+    # (OSError types strerror as str | None; ours is always a str)
     """EINTR: a call was interrupted by a signal."""
 
     def __init__(self, errno: int | None = EINTR, msg: str | None = None) -> None:

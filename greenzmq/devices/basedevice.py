@@ -67,7 +67,7 @@ class _Reserved:
 
     def __init__(self, addr: str, sock: _pysocket.socket) -> None:
         self.addr = addr
-        self.sock = sock
+        self.sock: _pysocket.socket | None = sock
 
     def __repr__(self) -> str:
         return f"<reserved {self.addr}>"
@@ -110,7 +110,7 @@ def _reserve_tcp_port(
             raise ZMQError(
                 _errno.ENODEV, f"cannot resolve {name!r} in {addr!r}: {problem}"
             ) from None
-        family, sockaddr_host = info[0][0], info[0][4][0]
+        family, sockaddr_host = info[0][0], str(info[0][4][0])
     backlog = 100  # libzmq's default ZMQ_BACKLOG
     for opt, value in sockopts:
         if opt == BACKLOG:
@@ -294,6 +294,7 @@ class Device:
         default_range = (min_port, max_port) == (49152, 65536)
         res = _reserve_tcp_port(addr, min_port, max_port, max_tries, sockopts, default_range)
         binds.append(res)
+        assert res.sock is not None  # just made
         return res.sock.getsockname()[1]
 
     def bind_in_to_random_port(
@@ -563,7 +564,8 @@ class ProcessDevice(BackgroundDevice):
         mp = multiprocessing.get_context(self.start_method)
         recv_end, send_end = mp.Pipe(duplex=False)
         self._conn = recv_end
-        proc = mp.Process(target=self._child_main, args=(send_end,), daemon=self.daemon)
+        proc = mp.Process(  # type: ignore[attr-defined]  # typeshed's BaseContext lacks it
+target=self._child_main, args=(send_end,), daemon=self.daemon)
         self.launcher = proc
         proc.start()
         send_end.close()

@@ -22,8 +22,8 @@ __all__ = [
 
 
 # the capture socket only sends, the control socket receives (and replies to STATISTICS)
-_CANNOT_CAPTURE = {SUB: "SUB", PULL: "PULL", REQ: "REQ", REP: "REP"}
-_CANNOT_CONTROL = {PUB: "PUB", PUSH: "PUSH", XPUB: "XPUB"}
+_CANNOT_CAPTURE: dict[int, str] = {SUB: "SUB", PULL: "PULL", REQ: "REQ", REP: "REP"}
+_CANNOT_CONTROL: dict[int, str] = {PUB: "PUB", PUSH: "PUSH", XPUB: "XPUB"}
 
 
 class ProxyBase:
