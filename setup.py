@@ -2,6 +2,7 @@
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 from setuptools import Extension, setup
 
@@ -33,13 +34,12 @@ def extensions():
     from Cython.Build import cythonize
 
     flags = zmq_flags()
+    # the core's hand-written C (declared in core/_externs.pxd)
+    flags["include_dirs"].insert(0, "greenzmq/core/include")
+    core = Path("greenzmq/core")
+    depends = sorted(str(p) for pat in ("*.pxd", "*.pxi", "include/*.h") for p in core.glob(pat))
     exts = [
-        Extension(
-            "greenzmq.core._zmq",
-            ["greenzmq/core/_zmq.pyx"],
-            depends=["greenzmq/core/libzmq.pxd", "greenzmq/core/_zmq.pxd"],
-            **flags,
-        ),
+        Extension("greenzmq.core._zmq", ["greenzmq/core/_zmq.pyx"], depends=depends, **flags),
     ]
     return cythonize(
         exts,

@@ -3,14 +3,6 @@
 
 from greenzmq.constants import ROUTER as _MQ_ROUTER
 
-cdef extern from *:
-    """
-    #include <errno.h>
-    /* keep libzmq's errno across zmq_msg_close, which may reset it */
-    static void gz_mq_errno_set(int e) { errno = e; }
-    """
-    void errno_set "gz_mq_errno_set"(int e) noexcept nogil
-
 
 # messages relayed from one side per wakeup before the other side gets its turn
 DEF _MQ_BURST = 256
@@ -44,12 +36,12 @@ cdef int _mq_pass_frame(zmq_msg_t *frame, void *dst, void *mon, int more) noexce
         err = c_zmq_errno()
         zmq_msg_close(&copy)
         zmq_msg_close(frame)
-        errno_set(err)
+        gz_errno_set(err)
         return -1
     if _mq_send(mon, &copy, flags) < 0:
         err = c_zmq_errno()
         zmq_msg_close(&copy)
-        errno_set(err)
+        gz_errno_set(err)
         return -1
     return 0
 
@@ -67,7 +59,7 @@ cdef int _mq_relay(void *src, void *dst, void *mon, const char *prefix, size_t p
     if rc < 0:
         err = c_zmq_errno()
         zmq_msg_close(first)
-        errno_set(err)
+        gz_errno_set(err)
         return -1
     more = zmq_msg_more(first)
     if swap_ids and more:
@@ -77,13 +69,13 @@ cdef int _mq_relay(void *src, void *dst, void *mon, const char *prefix, size_t p
             err = c_zmq_errno()
             zmq_msg_close(&second)
             zmq_msg_close(first)
-            errno_set(err)
+            gz_errno_set(err)
             return -1
         more = zmq_msg_more(&second)
         if _mq_pass_frame(&second, dst, mon, 1) < 0:
             err = c_zmq_errno()
             zmq_msg_close(first)
-            errno_set(err)
+            gz_errno_set(err)
             return -1
         if _mq_pass_frame(first, dst, mon, more) < 0:
             return -1
@@ -95,7 +87,7 @@ cdef int _mq_relay(void *src, void *dst, void *mon, const char *prefix, size_t p
         if _mq_recv(src, &frame) < 0:
             err = c_zmq_errno()
             zmq_msg_close(&frame)
-            errno_set(err)
+            gz_errno_set(err)
             return -1
         more = zmq_msg_more(&frame)
         if _mq_pass_frame(&frame, dst, mon, more) < 0:
@@ -115,7 +107,7 @@ cdef int _mq_burst(void *src, void *dst, void *mon, const char *prefix, size_t p
             zmq_msg_close(&first)
             if err == EAGAIN:
                 return 0
-            errno_set(err)
+            gz_errno_set(err)
             return -1
         if _mq_relay(src, dst, mon, prefix, prefix_len, swap_ids, &first) < 0:
             return -1

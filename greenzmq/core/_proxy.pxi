@@ -73,14 +73,6 @@ def device(int device_type, Socket frontend not None, Socket backend not None):
 from libc.stdint cimport uint64_t
 from libc.string cimport memcmp, memset
 
-cdef extern from *:
-    """
-    #include <errno.h>
-    /* keep libzmq's errno across zmq_msg_close, which may reset it */
-    static void gz_ps_errno_set(int e) { errno = e; }
-    """
-    void _ps_errno_set "gz_ps_errno_set"(int e) noexcept nogil
-
 from greenzmq.constants import REP as _PS_REP
 
 
@@ -131,7 +123,7 @@ cdef int _ps_pass_frame(zmq_msg_t *frame, void *dst, void *cap, int more) noexce
         if _ps_send(dst, frame, flags) < 0:
             err = c_zmq_errno()
             zmq_msg_close(frame)
-            _ps_errno_set(err)
+            gz_errno_set(err)
             return -1
         return 0
     zmq_msg_init(&copy)
@@ -140,12 +132,12 @@ cdef int _ps_pass_frame(zmq_msg_t *frame, void *dst, void *cap, int more) noexce
         err = c_zmq_errno()
         zmq_msg_close(&copy)
         zmq_msg_close(frame)
-        _ps_errno_set(err)
+        gz_errno_set(err)
         return -1
     if _ps_send(cap, &copy, flags) < 0:
         err = c_zmq_errno()
         zmq_msg_close(&copy)
-        _ps_errno_set(err)
+        gz_errno_set(err)
         return -1
     return 0
 
@@ -164,7 +156,7 @@ cdef int _ps_burst(void *src, void *dst, void *cap, uint64_t *src_stats,
             zmq_msg_close(&frame)
             if err == EAGAIN:
                 return 0
-            _ps_errno_set(err)
+            gz_errno_set(err)
             return -1
         size = 0
         while True:
@@ -178,7 +170,7 @@ cdef int _ps_burst(void *src, void *dst, void *cap, uint64_t *src_stats,
             if _ps_recv(src, &frame) < 0:
                 err = c_zmq_errno()
                 zmq_msg_close(&frame)
-                _ps_errno_set(err)
+                gz_errno_set(err)
                 return -1
         # a multipart message counts once, as in libzmq
         src_stats[0] += 1
@@ -216,7 +208,7 @@ cdef int _ps_control(void *ctl, bint rep, _ps_state *st) noexcept nogil:
             zmq_msg_close(&msg)
             if err == EAGAIN:
                 return 0
-            _ps_errno_set(err)
+            gz_errno_set(err)
             return -1
         # a command is one frame; more frames make it unknown (read them all: a REP
         # socket takes a whole request before it can reply)
@@ -239,14 +231,14 @@ cdef int _ps_control(void *ctl, bint rep, _ps_state *st) noexcept nogil:
             if _ps_recv(ctl, &msg) < 0:
                 err = c_zmq_errno()
                 zmq_msg_close(&msg)
-                _ps_errno_set(err)
+                gz_errno_set(err)
                 return -1
             multi = zmq_msg_more(&msg)
             zmq_msg_close(&msg)
         if j == 4:
             for k in range(8):
                 if _ps_reply(ctl, &st.stats[k], sizeof(uint64_t), ZMQ_SNDMORE if k < 7 else 0) < 0:
-                    _ps_errno_set(ETERM)
+                    gz_errno_set(ETERM)
                     return -1
             continue
         if j == 1:
@@ -256,7 +248,7 @@ cdef int _ps_control(void *ctl, bint rep, _ps_state *st) noexcept nogil:
         if rep:
             # libzmq 4.3.5 answers PAUSE/RESUME/TERMINATE with an empty frame on REP
             if (_ps_reply(ctl, b"", 0, 0) if j else _ps_reply(ctl, b"ERROR", 5, 0)) < 0:
-                _ps_errno_set(ETERM)
+                gz_errno_set(ETERM)
                 return -1
         if j == 3:
             return _PS_TERMINATE
