@@ -18,3 +18,11 @@ for _k in _STRING_OPTIONS:
     _opt_string[_k] = 1
 for _k in _CURVE_KEY_OPTIONS:
     _opt_string[_k] = 2
+
+
+cdef inline int _opt_kind(int option) except -1:
+    """The option's value type; an option number outside the tables is EINVAL (as libzmq
+    says for an unknown option), never an index past them."""
+    if option < 0 or option >= _NOPTS:
+        raise ZMQError(EINVAL, "Invalid argument (unknown socket option %d)" % option)
+    return _opt_type[option]

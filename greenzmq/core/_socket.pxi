@@ -211,14 +211,16 @@ cdef class Socket:
             _raise(c_zmq_errno(), None if addr is None else "addr=%r" % (addr,))
 
     # --- options ---------------------------------------------------------------------------
+    # every option entry point (set/get, setsockopt_string, the attributes, the context's
+    # socket defaults) ends in these two, so _opt_kind is the one guard before the tables
 
     def setsockopt(self, int option, optval):
         """Set a socket option; bytes options need bytes, the others an int."""
         cdef int ival
         cdef int64_t lval
-        cdef int t = _opt_type[option] if 0 <= option < _NOPTS else _T_INT
-        cdef int rc, err
+        cdef int t, rc, err
         self._check_open()
+        t = _opt_kind(option)
         if t == _T_BYTES:
             if isinstance(optval, str):
                 raise TypeError("str is not allowed for option %d: use setsockopt_string" % option)
@@ -255,9 +257,9 @@ cdef class Socket:
         cdef int64_t lval = 0
         cdef char buf[256]
         cdef size_t sz
-        cdef int t = _opt_type[option] if 0 <= option < _NOPTS else _T_INT
-        cdef int rc
+        cdef int t, rc
         self._check_open()
+        t = _opt_kind(option)
         if t == _T_BYTES:
             sz = 41 if _opt_string[option] == 2 else 255
             rc = zmq_getsockopt(self.handle, option, buf, &sz)
