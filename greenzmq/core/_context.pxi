@@ -1,5 +1,19 @@
 # Context: owns the libzmq context and a weak registry of its sockets.
 import atexit as _atexit
+from cpython.pythread cimport (
+    PyThread_allocate_lock, PyThread_free_lock, PyThread_release_lock, PY_LOCK_INTR,
+)
+
+cdef extern from "pythread.h":
+    int PyThread_acquire_lock_timed(PyThread_type_lock, long long microseconds,
+                                    int intr_flag) nogil
+
+# Context._state: the one owner of the libzmq handle is the Context object; its state says
+# what may still be done with the handle.
+DEF _CTX_OPEN = 0         # handle valid: every call
+DEF _CTX_TERMINATING = 1  # zmq_ctx_term started (it may be running, or was interrupted):
+                          # only term()/destroy() may touch the handle, one call at a time
+# handle == NULL: terminated (freed by libzmq) or never ours; nothing touches it
 
 cdef bint _exiting = False
 
@@ -35,6 +49,13 @@ cdef class Context:
         Address of an existing libzmq context to wrap without owning it.
     """
 
+    def __cinit__(self, *args, **kwargs):
+        # held by the thread inside zmq_ctx_term: a second term() waits for it instead of
+        # calling zmq_ctx_term on a context that the first may be freeing
+        self._term_lock = PyThread_allocate_lock()
+        if self._term_lock == NULL:
+            raise MemoryError()
+
     def __init__(self, io_threads=1, shadow=0):
         if self.handle != NULL:
             return
@@ -58,9 +79,13 @@ cdef class Context:
     def __dealloc__(self):
         # never block the garbage collector: term (which may wait for lingering messages)
         # runs in its own thread; at interpreter exit, libzmq's threads just end with us
+        # (an interrupted term() left the handle valid: libzmq allows restarting the term)
         if self.handle != NULL and not self._shadow and self._pid == getpid() and not _exiting:
             PyThread_start_new_thread(<void (*)(void *) noexcept>_term_in_thread, self.handle)
         self.handle = NULL
+        if self._term_lock != NULL:
+            PyThread_free_lock(self._term_lock)
+            self._term_lock = NULL
 
     @property
     def underlying(self):
@@ -72,9 +97,19 @@ cdef class Context:
         """True once term() or destroy() ran."""
         return self.handle == NULL
 
+    @property
+    def _terminating(self):
+        """True once term() started and has not finished (running, or interrupted)."""
+        return self.handle != NULL and self._state == _CTX_TERMINATING
+
     cdef int _check_open(self) except -1:
+        # a terminating context makes no sockets and takes no options (libzmq says ETERM
+        # too); checking here, with the GIL held, also keeps every such call away from a
+        # handle that a term() running in another thread is about to free
         if self.handle == NULL:
             raise ContextTerminated(ETERM, "the context is terminated")
+        if self._state == _CTX_TERMINATING:
+            raise ContextTerminated(ETERM, "the context is terminating")
         return 0
 
     def set(self, int option, int optval):
@@ -132,25 +167,39 @@ cdef class Context:
         """Terminate the context, waiting (GIL released) for sockets to close and linger.
 
         Sockets blocked in libzmq calls get ContextTerminated; their owners must close them.
+        A second term() while one runs in another thread waits for that one; a term()
+        interrupted by an exception from a signal handler leaves the context terminating
+        (no new sockets) and may be called again.
         """
-        cdef void *h = self.handle
-        cdef int rc = 0, err = 0
-        if h == NULL:
+        cdef int rc = 0, err = 0, got
+        if self.handle == NULL:
             return
         if self._shadow or self._pid != getpid():
             self.handle = NULL  # not ours to term (shadow, or inherited over fork)
             return
-        while True:
+        self._state = _CTX_TERMINATING
+        while True:  # wait for a term() running in another thread (Ctrl-C still works)
             with nogil:
-                rc = zmq_ctx_term(h)
-                if rc != 0:
-                    err = c_zmq_errno()
-            if rc == 0 or err != EINTR:
+                got = PyThread_acquire_lock_timed(self._term_lock, -1, 1)
+            if got != PY_LOCK_INTR:
                 break
             PyErr_CheckSignals()
-        self.handle = NULL
-        if rc != 0:
-            _raise(err)
+        try:
+            if self.handle == NULL:
+                return  # the other term() finished the job
+            while True:
+                with nogil:
+                    rc = zmq_ctx_term(self.handle)
+                    if rc != 0:
+                        err = c_zmq_errno()
+                if rc == 0:
+                    self.handle = NULL  # freed by libzmq
+                    return
+                if err != EINTR:
+                    _raise(err)
+                PyErr_CheckSignals()
+        finally:
+            PyThread_release_lock(self._term_lock)
 
     def destroy(self, linger=None):
         """Close every socket of this context (with ``linger`` if given), then term().
@@ -166,18 +215,21 @@ cdef class Context:
             s = <Socket>obj
             if s.handle == NULL:
                 continue
-            if s._busy:
-                s._close_on_return = True
-                busy = True
-                continue
             if linger is not None:
+                # busy sockets too (their thread closes them when woken, and a socket of a
+                # shut-down context refuses options): without it term() waits forever for
+                # their unsent messages. libzmq 4.3 keeps LINGER atomic for this.
                 try:
                     s.setsockopt(ZMQ_LINGER, linger)
                 except ContextTerminated:
                     pass  # an interrupted term() already stopped it: close it anyway
+            if s._busy:
+                s._close_on_return = True
+                busy = True
+                continue
             obj.close()
-        if busy:
-            zmq_ctx_shutdown(self.handle)
+        if busy and self._state == _CTX_OPEN:
+            zmq_ctx_shutdown(self.handle)  # (a terminating context has stopped its sockets)
         self.term()
 
     def _socket_count(self):

@@ -1,4 +1,5 @@
 # cdef classes of the one extension module (see _zmq.pyx and its .pxi parts).
+from cpython.pythread cimport PyThread_type_lock
 from greenzmq.core.libzmq cimport zmq_msg_t
 
 
@@ -32,6 +33,8 @@ cdef class Context:
     cdef int _sched_policy
     cdef int _thread_priority
     cdef object _cpus
+    cdef int _state
+    cdef PyThread_type_lock _term_lock
 
     cdef int _check_open(self) except -1
 
