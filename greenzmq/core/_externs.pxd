@@ -37,7 +37,24 @@ cdef extern from "<pthread.h>":
 
 cdef extern from "<unistd.h>":
     int getpid() noexcept nogil
+    int fd_close "close"(int fd) noexcept nogil
+    int usleep(unsigned int usec) noexcept nogil
 
 
 cdef extern from "pythread.h":
     unsigned long PyThread_start_new_thread(void (*func)(void *) noexcept, void *arg)
+
+
+cdef extern from "<poll.h>" nogil:
+    enum: POLLIN
+    struct pollfd:
+        int fd
+        short events
+        short revents
+    int poll(pollfd *fds, unsigned long nfds, int timeout)
+
+
+cdef extern from "<sys/eventfd.h>" nogil:
+    enum: EFD_CLOEXEC, EFD_NONBLOCK
+    int eventfd(unsigned int initval, int flags)
+    int eventfd_write(int fd, unsigned long long value)

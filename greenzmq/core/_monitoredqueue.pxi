@@ -137,6 +137,24 @@ cdef int _mq_loop(void *ins, void *outs, void *mons, const char *in_prefix, size
                 return c_zmq_errno()
 
 
+cdef struct _mq_run:
+    void *ins
+    void *outs
+    void *mons
+    const char *in_c
+    size_t in_len
+    const char *out_c
+    size_t out_len
+    bint swap_ids
+
+
+cdef int _mq_wait(void *arg) noexcept nogil:
+    cdef _mq_run *r = <_mq_run *>arg
+    gz_errno_set(_mq_loop(r.ins, r.outs, r.mons, r.in_c, r.in_len, r.out_c, r.out_len,
+                          r.swap_ids))
+    return -1
+
+
 cdef bytes _mq_prefix(object value, str what):
     if isinstance(value, str):
         return (<str>value).encode("utf-8")
@@ -161,25 +179,11 @@ def monitored_queue(Socket in_socket not None, Socket out_socket not None,
     cdef const char *out_c = outp
     cdef size_t in_len = len(inp)
     cdef size_t out_len = len(outp)
-    cdef bint swap_ids
-    cdef void *ins
-    cdef void *outs
-    cdef void *mons
-    cdef int err
+    cdef _mq_run r
     socks = (in_socket, out_socket, mon_socket)
-    while True:
-        for s in socks:
-            (<Socket>s)._check_open()
-        swap_ids = in_socket.socket_type == _MQ_ROUTER and out_socket.socket_type == _MQ_ROUTER
-        ins, outs, mons = in_socket.handle, out_socket.handle, mon_socket.handle
-        for s in socks:
-            (<Socket>s)._busy += 1
-        with nogil:
-            err = _mq_loop(ins, outs, mons, in_c, in_len, out_c, out_len, swap_ids)
-        for s in socks:
-            (<Socket>s)._busy -= 1
-            (<Socket>s)._blocking_done()
-        if err != EINTR:
-            break
-        PyErr_CheckSignals()
-    _raise(err)
+    for s in socks:
+        _open(s)
+    r.swap_ids = in_socket.socket_type == _MQ_ROUTER and out_socket.socket_type == _MQ_ROUTER
+    r.ins, r.outs, r.mons = in_socket.handle, out_socket.handle, mon_socket.handle
+    r.in_c, r.in_len, r.out_c, r.out_len = in_c, in_len, out_c, out_len
+    _blocking(socks, _mq_wait, &r, False)

@@ -1,34 +1,21 @@
 # proxy and device: libzmq's zmq_proxy; proxy_steerable: our own loop (below). GIL released.
 
+cdef int _zmq_proxy_wait(void *arg) noexcept nogil:
+    cdef void **h = <void **>arg
+    return zmq_proxy(h[0], h[1], h[2])
+
+
 cdef int _run_proxy(Socket frontend, Socket backend, Socket capture) except -1:
     # libzmq's zmq_proxy; the steerable one is ours (_steerable below): 4.3.4's aborts the
     # process on an unknown control command
-    cdef void *f
-    cdef void *b
-    cdef void *c = NULL
-    cdef int rc, err = 0
-    socks = [s for s in (frontend, backend, capture) if s is not None]
+    cdef void *h[3]
+    socks = tuple([s for s in (frontend, backend, capture) if s is not None])
     for s in socks:
-        (<Socket>s)._check_open()
-    f, b = frontend.handle, backend.handle
-    if capture is not None:
-        c = capture.handle
-    while True:
-        for s in socks:
-            (<Socket>s)._busy += 1
-        with nogil:
-            rc = zmq_proxy(f, b, c)
-            if rc < 0:
-                err = c_zmq_errno()
-        for s in socks:
-            (<Socket>s)._busy -= 1
-            (<Socket>s)._blocking_done()
-        if rc >= 0:
-            return rc
-        if err != EINTR:
-            break
-        PyErr_CheckSignals()
-    _raise(err)
+        _open(s)
+    h[0], h[1] = frontend.handle, backend.handle
+    h[2] = capture.handle if capture is not None else NULL
+    # libzmq's loop cannot be woken: close() from another thread says EBUSY
+    return _blocking(socks, _zmq_proxy_wait, h, False)
 
 
 def proxy(Socket frontend not None, Socket backend not None, Socket capture=None):
@@ -355,43 +342,38 @@ cdef int _ps_loop(void *f, void *b, void *cap, void *ctl, bint rep,
     return rc
 
 
-cdef int _steerable(Socket frontend, Socket backend, Socket capture, Socket control) except -1:
-    cdef _ps_state st
-    cdef void *f
-    cdef void *b
-    cdef void *c
-    cdef void *k
-    cdef bint rep
+cdef struct _ps_run:
+    void *f
+    void *b
+    void *c
+    void *k
+    bint rep
+    _ps_state st
+
+
+cdef int _ps_wait(void *arg) noexcept nogil:
+    cdef _ps_run *r = <_ps_run *>arg
     cdef int rc
-    memset(&st, 0, sizeof(st))
-    socks = [s for s in (frontend, backend, capture, control) if s is not None]
-    while True:
-        for s in socks:
-            (<Socket>s)._check_open()
-        f, b = frontend.handle, backend.handle
-        c = capture.handle if capture is not None else NULL
-        k = control.handle if control is not None else NULL
-        rep = control is not None and control.socket_type == _PS_REP
-        # a fresh start: the signal check below has just run
-        st.busy = 0
-        for s in socks:
-            (<Socket>s)._busy += 1
-        with nogil:
-            rc = _ps_loop(f, b, c, k, rep, &st)
-        closing = False
-        for s in socks:
-            (<Socket>s)._busy -= 1
-            closing = closing or (<Socket>s)._close_on_return
-            (<Socket>s)._blocking_done()
-        if rc == 0:
-            return 0
-        if closing:
-            # destroy() caught us between two runs of the loop: end as the run would have
-            rc = ETERM
-        if rc != EINTR and rc != _PS_CHECK_SIGNALS:
-            break
-        PyErr_CheckSignals()
-    _raise(rc)
+    # a fresh start: _blocking has just run the signal handlers
+    r.st.busy = 0
+    rc = _ps_loop(r.f, r.b, r.c, r.k, r.rep, &r.st)
+    if rc == 0:
+        return 0
+    gz_errno_set(EINTR if rc == _PS_CHECK_SIGNALS else rc)
+    return -1
+
+
+cdef int _steerable(Socket frontend, Socket backend, Socket capture, Socket control) except -1:
+    cdef _ps_run r
+    memset(&r, 0, sizeof(r))
+    socks = tuple([s for s in (frontend, backend, capture, control) if s is not None])
+    for s in socks:
+        _open(s)
+    r.f, r.b = frontend.handle, backend.handle
+    r.c = capture.handle if capture is not None else NULL
+    r.k = control.handle if control is not None else NULL
+    r.rep = control is not None and control.socket_type == _PS_REP
+    return _blocking(socks, _ps_wait, &r, False)
 
 
 

@@ -49,6 +49,9 @@ cdef class Socket:
         Below this many bytes, ``copy=False`` sends still copy.
     """
 
+    def __cinit__(self, *args, **kwargs):
+        self._wakefd = -1
+
     def __init__(self, context=None, socket_type=-1, shadow=0, copy_threshold=None):
         cdef int stype
         if self.handle != NULL:
@@ -78,10 +81,13 @@ cdef class Socket:
     def __dealloc__(self):
         # unreachable and still open: close without lingering (term must not wait for it)
         cdef int zero = 0
-        if self.handle != NULL and not self._shadow and self._pid == getpid():
-            zmq_setsockopt(self.handle, ZMQ_LINGER, &zero, sizeof(int))
-            zmq_close(self.handle)
-        self.handle = NULL
+        cdef void *h = self.handle if self.handle != NULL else self._handoff
+        if h != NULL and not self._shadow and self._pid == getpid():
+            zmq_setsockopt(h, ZMQ_LINGER, &zero, sizeof(int))
+            zmq_close(h)
+        self.handle = self._handoff = NULL
+        if self._wakefd >= 0:
+            fd_close(self._wakefd)
 
     def __del__(self):
         if self.handle != NULL and not self._shadow and self._pid == getpid() and not _exiting:
@@ -110,14 +116,16 @@ cdef class Socket:
         return self._busy > 0
 
     cdef int _check_open(self) except -1:
-        if self.handle == NULL:
-            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
-        return 0
+        return _open(self)
 
     cdef int _blocking_done(self) except -1:
-        # destroy() asked us to close once our blocking call returned
-        if self._close_on_return and self.handle != NULL and not self._busy:
-            self._close_on_return = False
+        # close() from another thread or destroy() asked the last blocked call out to close
+        if self._busy or not self._close_on_return:
+            return 0
+        self._close_on_return = False
+        if self._handoff != NULL:
+            self.handle, self._handoff = self._handoff, NULL
+        if self.handle != NULL:
             self.close()
         return 0
 
@@ -141,6 +149,9 @@ cdef class Socket:
                 self.setsockopt(ZMQ_LINGER, linger)
             except ContextTerminated:
                 pass  # the context is terminating: closing is what it waits for
+        if self._wakefd >= 0:
+            fd_close(self._wakefd)
+            self._wakefd = -1
         if self._shadow or self._pid != getpid():
             self.handle = NULL
             return
@@ -285,8 +296,7 @@ cdef class Socket:
         cdef int ival = 0
         cdef size_t sz = sizeof(int)
         cdef int err
-        if self.handle == NULL:
-            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        _open(self)
         while zmq_getsockopt(self.handle, ZMQ_EVENTS, &ival, &sz) < 0:
             err = c_zmq_errno()
             if err != EINTR:
@@ -305,68 +315,36 @@ cdef class Socket:
     # --- send ------------------------------------------------------------------------------
 
     cdef int _send_copy(self, const char *buf, size_t n, int flags) except -1:
-        cdef void *h = self.handle
-        cdef int rc, err = 0
+        cdef int err
         if n < _BIG_COPY and (flags & ZMQ_DONTWAIT or not self._lockstep or not _other_threads()):
             # small: try once holding the GIL (releasing it costs more than the copy, and
             # streaming senders would trade the GIL with their receiver on every message).
             # A REQ/REP send is always followed by a wait for the answer, so there we
             # release it: the peer thread finds it free when our message wakes it (this
             # halves two-thread ping-pong latency)
-            rc = zmq_send(h, buf, n, flags | ZMQ_DONTWAIT)
-            if rc >= 0:
+            if zmq_send(self.handle, buf, n, flags | ZMQ_DONTWAIT) >= 0:
                 return 0
             err = c_zmq_errno()
-        else:
-            err = EAGAIN
-        if err == EAGAIN and not (flags & ZMQ_DONTWAIT) or n >= _BIG_COPY:
-            while True:  # big copies, and waits, run with the GIL released
-                self._busy += 1
-                with nogil:
-                    rc = zmq_send(h, buf, n, flags)
-                    if rc < 0:
-                        err = c_zmq_errno()
-                self._busy -= 1
-                self._blocking_done()
-                if rc >= 0:
-                    return 0
-                if err != EINTR:
-                    break
-                PyErr_CheckSignals()
-                self._check_open()
-        _raise(err)
+            if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                _raise(err)
+            return _sockop_block(self, _OP_SEND, <void *>buf, n, NULL, flags, ZMQ_POLLOUT, True)
+        # big copies, and waits, run with the GIL released
+        return _sockop_block(self, _OP_SEND, <void *>buf, n, NULL, flags, ZMQ_POLLOUT, False)
 
     cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1:
         # sends msg (libzmq takes it) or closes it and raises
-        cdef void *h = self.handle
-        cdef int rc, err = 0
-        rc = zmq_msg_send(msg, h, flags | ZMQ_DONTWAIT)
-        if rc >= 0:
+        cdef int err
+        if zmq_msg_send(msg, self.handle, flags | ZMQ_DONTWAIT) >= 0:
             return 0
         err = c_zmq_errno()
-        if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
-            while True:
-                self._busy += 1
-                with nogil:
-                    rc = zmq_msg_send(msg, h, flags)
-                    if rc < 0:
-                        err = c_zmq_errno()
-                self._busy -= 1
-                if rc >= 0:
-                    self._blocking_done()
-                    return 0
-                if err != EINTR:
-                    break
-                try:
-                    self._blocking_done()
-                    PyErr_CheckSignals()
-                    self._check_open()
-                except BaseException:
-                    zmq_msg_close(msg)
-                    raise
-        zmq_msg_close(msg)
-        self._blocking_done()
-        _raise(err)
+        try:
+            if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                _raise(err)
+            _sockop_block(self, _OP_MSG_SEND, NULL, 0, msg, flags, ZMQ_POLLOUT, True)
+        except BaseException:
+            zmq_msg_close(msg)
+            raise
+        return 0
 
     cdef object _send_obj(self, object data, int flags, bint copy, bint track):
         cdef Py_buffer view
@@ -436,8 +414,7 @@ cdef class Socket:
         -------
         MessageTracker or None
         """
-        if self.handle == NULL:
-            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        _open(self)
         if routing_id is not None or group is not None:
             raise ZMQError(ENOTSUP, "routing_id/group need libzmq's draft API")
         return self._send_obj(data, flags, copy, track)
@@ -449,8 +426,7 @@ cdef class Socket:
         """
         cdef Py_ssize_t i, n
         cdef int rest = flags & ~ZMQ_DONTWAIT
-        if self.handle == NULL:
-            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        _open(self)
         if not isinstance(msg_parts, (list, tuple)):
             msg_parts = list(msg_parts)
         n = len(msg_parts)
@@ -474,34 +450,18 @@ cdef class Socket:
 
     cdef object _recv_one(self, int flags, bint copy):
         cdef zmq_msg_t msg
-        cdef void *h = self.handle
-        cdef int rc, err = 0
+        cdef int err
         cdef Frame frame
         zmq_msg_init(&msg)
-        rc = zmq_msg_recv(&msg, h, flags | ZMQ_DONTWAIT)
-        if rc < 0:
+        if zmq_msg_recv(&msg, self.handle, flags | ZMQ_DONTWAIT) < 0:
             err = c_zmq_errno()
-            if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
-                while True:
-                    self._busy += 1
-                    with nogil:
-                        rc = zmq_msg_recv(&msg, h, flags)
-                        if rc < 0:
-                            err = c_zmq_errno()
-                    self._busy -= 1
-                    if rc >= 0 or err != EINTR:
-                        break
-                    try:
-                        self._blocking_done()
-                        PyErr_CheckSignals()
-                        self._check_open()
-                    except BaseException:
-                        zmq_msg_close(&msg)
-                        raise
-            self._blocking_done()
-            if rc < 0:
+            try:
+                if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                    _raise(err)
+                _sockop_block(self, _OP_MSG_RECV, NULL, 0, &msg, flags, ZMQ_POLLIN, True)
+            except BaseException:
                 zmq_msg_close(&msg)
-                _raise(err)
+                raise
         if copy:
             try:
                 return _msg_bytes(&msg)
@@ -524,14 +484,12 @@ cdef class Socket:
 
         With NOBLOCK, raise Again when nothing is waiting; blocking calls honour RCVTIMEO.
         """
-        if self.handle == NULL:
-            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        _open(self)
         return self._recv_one(flags, copy)
 
     def recv_multipart(self, int flags=0, bint copy=True, bint track=False):
         """Receive every frame of one message as a list (bytes, or Frames when copy=False)."""
-        if self.handle == NULL:
-            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        _open(self)
         parts = [self._recv_one(flags, copy)]
         flags &= ~ZMQ_DONTWAIT
         while self._rcvmore():
@@ -544,11 +502,9 @@ cdef class Socket:
         If that is larger than ``nbytes`` (default: the buffer's size) the data was truncated.
         """
         cdef Py_buffer view
-        cdef void *h = self.handle
         cdef int rc, err = 0
         cdef size_t n
-        if h == NULL:
-            raise ZMQError(ENOTSOCK, "Socket operation on a closed socket")
+        _open(self)
         if nbytes < 0:
             raise ValueError("nbytes must be >= 0, not %d" % nbytes)
         PyObject_GetBuffer(buffer, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
@@ -558,25 +514,12 @@ cdef class Socket:
                 if <size_t>nbytes > n:
                     raise ValueError("nbytes=%d exceeds the buffer's %d bytes" % (nbytes, n))
                 n = nbytes
-            rc = zmq_recv(h, view.buf, n, flags | ZMQ_DONTWAIT)
+            rc = zmq_recv(self.handle, view.buf, n, flags | ZMQ_DONTWAIT)
             if rc < 0:
                 err = c_zmq_errno()
-                if err == EAGAIN and not (flags & ZMQ_DONTWAIT):
-                    while True:
-                        self._busy += 1
-                        with nogil:
-                            rc = zmq_recv(h, view.buf, n, flags)
-                            if rc < 0:
-                                err = c_zmq_errno()
-                        self._busy -= 1
-                        if rc >= 0 or err != EINTR:
-                            break
-                        self._blocking_done()
-                        PyErr_CheckSignals()
-                        self._check_open()
-                self._blocking_done()
-                if rc < 0:
+                if err != EAGAIN or flags & ZMQ_DONTWAIT:
                     _raise(err)
+                rc = _sockop_block(self, _OP_RECV, view.buf, n, NULL, flags, ZMQ_POLLIN, True)
             return rc
         finally:
             PyBuffer_Release(&view)

@@ -43,7 +43,10 @@ cdef class Socket:
     cdef void *handle
     cdef bint _shadow
     cdef int _pid
-    cdef int _busy
+    cdef int _busy          # calls blocked in this socket (see _blocking.pxi)
+    cdef int _stuck         # ... of which cannot be woken by close()
+    cdef int _wakefd        # wake-up eventfd of blocked calls, -1 until the first one
+    cdef void *_handoff     # the handle close() left for the last blocked call to close
     cdef bint _close_on_return
     cdef bint _has_endpoint
     cdef bint _lockstep
