@@ -327,22 +327,6 @@ def test_shadow_socket(ctx):
     assert not s.closed  # the shadow does not own it
 
 
-@pytest.mark.timeout(10)
-def test_close_from_other_thread_while_blocked_is_refused(ctx):
-    s = ctx.socket(zmq.PULL)
-    s.bind("inproc://busy")
-    s.rcvtimeo = 2000
-    t = threading.Thread(target=lambda: pytest.raises(zmq.Again, s.recv))
-    t.start()
-    while not s._blocking:
-        time.sleep(0.001)
-    with pytest.raises(zmq.ZMQError) as e:
-        s.close()
-    assert e.value.errno == zmq.EBUSY and "thread" in str(e.value)
-    t.join()
-    s.close()
-
-
 def test_inproc_sequences_that_abort_libzmq_are_refused(ctx):
     st = ctx.socket(zmq.STREAM)
     with pytest.raises(zmq.ZMQError):

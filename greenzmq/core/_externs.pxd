@@ -38,7 +38,6 @@ cdef extern from "<pthread.h>":
 cdef extern from "<unistd.h>":
     int getpid() noexcept nogil
     int fd_close "close"(int fd) noexcept nogil
-    int usleep(unsigned int usec) noexcept nogil
 
 
 cdef extern from "pythread.h":

@@ -140,15 +140,22 @@ cdef class Socket:
         cdef int rc
         if self.handle == NULL:
             return
-        if self._busy:
+        if self._busy and (self._stuck or self._wakefd < 0):
             raise ZMQError(EBUSY, "cannot close a socket while another thread is blocked in it "
-                                  "(sockets are not thread-safe); use Context.destroy() to "
-                                  "wake it, or close it from that thread")
+                                  "in a call that cannot be woken (libzmq's proxy); use "
+                                  "Context.destroy() to wake it, or close it from that thread")
         if linger is not None:
             try:
                 self.setsockopt(ZMQ_LINGER, linger)
             except ContextTerminated:
                 pass  # the context is terminating: closing is what it waits for
+        if self._busy:
+            # closed for everyone from now on; the blocked call wakes, closes it and raises
+            # ENOTSOCK (libzmq aborts on a socket closed while a call is inside it)
+            self._handoff, self.handle = self.handle, NULL
+            self._close_on_return = True
+            eventfd_write(self._wakefd, 1)
+            return
         if self._wakefd >= 0:
             fd_close(self._wakefd)
             self._wakefd = -1
