@@ -36,7 +36,10 @@ from operator import index
 from time import monotonic
 from typing import Any, Callable, Sequence
 
-from greenlet import getcurrent
+try:
+    from greenlet import getcurrent
+except ImportError:  # asyncio alone needs no greenlet
+    getcurrent = None  # type: ignore[assignment]
 
 from greenzmq import constants as _c
 from greenzmq.core._zmq import MessageTracker as _CoreTracker, _forward_burst, zmq_poll
@@ -86,6 +89,10 @@ class Hub:
         """Run ``fn(*args)`` in the hub greenlet after ``seconds``; return a canceller."""
         raise NotImplementedError
 
+    def current(self) -> Any:
+        """The loop of the calling OS thread (an identity: watchers are made per loop)."""
+        raise NotImplementedError
+
     def io(self, fd: int, write: bool) -> Any:
         """A stopped watcher for ``fd``: ``start(cb, *args)`` calls ``cb(*args)`` in the
         hub greenlet while the fd is readable (writable), ``stop()``, ``close()``."""
@@ -100,10 +107,18 @@ class Hub:
         raise NotImplementedError
 
 
-# --- parking -------------------------------------------------------------------
+# --- waiters -------------------------------------------------------------------
+#
+# A waiter is anything the state machine below can resume with a reason:
+# ``w.resume(reason, hub)`` where ``hub`` is None when the caller runs in the loop
+# itself (a watcher or timer callback: the waiter may run at once) and the adapter
+# otherwise. It returns True when the waiter acted on the socket right there (an
+# asyncio waiter completes its Future in the call), so the caller looks at ZMQ_EVENTS
+# again. Greenlet waiters (_Waiter) switch back to a parked greenlet and return False;
+# the asyncio adapter's waiters live in greenzmq/asyncio.py.
 
 class _Waiter:
-    """One greenlet waiting in a blocking call; ``reason`` says who resumed it."""
+    """One greenlet parked in a blocking call; ``reason`` says who resumed it."""
 
     __slots__ = ("glet", "reason", "parked")
 
@@ -111,6 +126,13 @@ class _Waiter:
         self.glet = getcurrent()
         self.reason: str | None = None
         self.parked = False
+
+    def resume(self, reason: str, hub: Hub | None) -> bool:
+        if hub is None:
+            _resume(self, reason)
+        else:
+            _resume_soon(hub, self, reason)
+        return False
 
 
 def _resume(w: _Waiter, reason: str) -> None:
@@ -124,8 +146,10 @@ def _resume(w: _Waiter, reason: str) -> None:
 def _resume_soon(hub: Hub, w: _Waiter, reason: str) -> None:
     """Resume ``w`` from a greenlet other than the hub: the hub switches to it soon."""
     if w.parked and w.reason is None:
-        w.reason = reason
+        # scheduled before the reason is set: cut short in between, the next wake still
+        # gets through (at worst the greenlet wakes once for nothing and looks again)
         hub.call_soon(_switch_if_parked, w)
+        w.reason = reason
 
 
 def _switch_if_parked(w: _Waiter) -> None:
@@ -172,36 +196,54 @@ def _deadline(timeout_ms: float | None) -> float | None:
     return monotonic() + timeout_ms / 1000.0
 
 
-# --- per-socket state ----------------------------------------------------------
+# --- per-socket state: the one state machine -----------------------------------
+#
+# Interruptions. A signal handler may raise at any call or function entry, and a
+# kill or Timeout lands where a greenlet switches; either can come between consuming
+# the ZMQ_FD edge (any zmq call on the socket) and handing the readiness on. So every
+# stretch of code from a zmq call to the hand-on sits in a ``try`` whose handler
+# hands on again (``poke``) before the exception goes on, and ``poke``/``_on_fd``
+# themselves schedule a fresh look from the loop (``_on_fd`` soon) when they are
+# cut short. Counters change before the ``try`` that undoes them, with no call in
+# between, and a watcher is started before it is marked as running, so that a cut
+# leaves at worst a needless start, never a missing one.
 
 class _State:
-    """The greenlets parked on one socket, and its FD watcher.
+    """The waiters parked on one socket, and its FD watcher.
 
     Holds the socket weakly so that socket -> state -> watcher -> state is no cycle
     through the socket (its finaliser stays prompt).
     """
 
-    __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "watching", "closed",
-                 "sowner")
+    __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "wloop", "watching",
+                 "closed", "sowner")
 
-    def __init__(self, sock: Socket, hub: Hub) -> None:
+    def __init__(self, sock: Any, hub: Hub) -> None:
         self.ref = weakref.ref(sock)
         self.hub = hub
         # FIFOs of waiters, the head may try; lists: short, and an empty deque costs 10x
         # the memory (it shows with thousands of sockets)
-        self.rq: list[_Waiter] = []         # recv
-        self.sq: list[_Waiter] = []         # send
-        self.polls: dict[_Waiter, int] = {}  # Poller/Socket.poll waiters -> event mask
-        self.nwait = 0                       # len(rq) + len(sq) + len(polls)
+        self.rq: list = []                 # recv
+        self.sq: list = []                 # send
+        self.polls: dict[Any, int] = {}    # Poller/Socket.poll waiters -> event mask
+        self.nwait = 0                     # len(rq) + len(sq) + len(polls)
         self.watcher: Any = None
+        self.wloop: Any = None             # the loop the watcher belongs to
         self.watching = False
         self.closed = False
-        self.sowner: Any = None              # the greenlet in the middle of a SNDMORE message
+        self.sowner: Any = None            # the greenlet in the middle of a SNDMORE message
 
     def watch(self) -> None:
         if not self.watching:
-            if self.watcher is None:
+            # the watcher belongs to the loop of the thread that waits now: a socket
+            # may move to another thread (or asyncio loop) between waits
+            loop = self.hub.current()
+            if loop is not self.wloop:
+                old, self.watcher, self.wloop = self.watcher, None, None
+                if old is not None:
+                    _close_watcher(old)
                 self.watcher = self.hub.io(self.ref().fileno(), False)
+                self.wloop = loop
             self.watcher.start(_on_fd, self)
             self.watching = True
 
@@ -212,30 +254,45 @@ class _State:
 
     def poke(self) -> None:
         """Read ZMQ_EVENTS and wake whoever can proceed (we may have eaten their signal)."""
-        sock = self.ref()
-        if sock is None or self.closed:
-            return
         try:
-            ev = sock._events()
-        except ZMQError:  # ETERM and the like: let every waiter meet the error itself
-            ev = POLLIN | POLLOUT
-        self.wake(ev, False)
+            sock = self.ref()
+            if sock is None or self.closed:
+                return
+            try:
+                ev = sock._events()
+            except ZMQError:  # ETERM and the like: let every waiter meet the error itself
+                ev = POLLIN | POLLOUT
+            self.wake(ev, self.hub)
+        except BaseException:
+            # cut short after the edge was read: the loop looks again soon
+            self.hub.call_soon(_on_fd, self)
+            raise
 
-    def wake(self, ev: int, in_hub: bool) -> None:
-        """Resume the head waiter of each direction ready in ``ev`` and matching pollers."""
-        ws = []
-        if ev & POLLIN and self.rq:
-            ws.append(self.rq[0])
-        if ev & POLLOUT and self.sq:
-            ws.append(self.sq[0])
-        if self.polls:
-            ws += [w for w, mask in self.polls.items() if ev & mask]
-        if in_hub:
-            for w in ws:
-                _resume(w, _READY)
-        else:
-            for w in ws:
-                _resume_soon(self.hub, w, _READY)
+    def wake(self, ev: int, hub: Hub | None) -> None:
+        """Resume the head waiter of each direction ready in ``ev`` and matching pollers.
+
+        ``hub`` is None when called from the loop itself (see ``_Waiter.resume``).
+        """
+        while True:
+            moved = False
+            if ev & POLLIN and self.rq:
+                moved = self.rq[0].resume(_READY, hub)
+            if ev & POLLOUT and self.sq:
+                moved = self.sq[0].resume(_READY, hub) or moved
+            if self.polls:
+                for w, mask in list(self.polls.items()):
+                    if ev & mask:
+                        moved = w.resume(_READY, hub) or moved
+            if not moved:
+                return
+            # a waiter took its turn in place: the next one may go too
+            sock = self.ref()
+            if sock is None or self.closed:
+                return
+            try:
+                ev = sock._events()
+            except ZMQError:
+                ev = POLLIN | POLLOUT
 
     def leave(self) -> None:
         """A waiter left: hand readiness on, or stop watching when nobody is left."""
@@ -252,23 +309,36 @@ class _State:
         self.closed = True
         self.unwatch()
         if self.watcher is not None:
-            self.watcher.close()
-            self.watcher = None
+            _close_watcher(self.watcher)
+            self.watcher = self.wloop = None
         for w in (*self.rq, *self.sq, *self.polls):
-            _resume_soon(self.hub, w, _CLOSED)
+            w.resume(_CLOSED, self.hub)
+
+
+def _close_watcher(watcher: Any) -> None:
+    try:
+        watcher.close()
+    except Exception:  # noqa: BLE001 - its loop is gone (thread ended, loop closed)
+        pass
 
 
 def _on_fd(st: _State) -> None:
-    """FD watcher callback (in the hub): the socket has commands; see who can go on."""
+    """FD watcher callback (in the loop): the socket has commands; see who can go on."""
     sock = st.ref()
     if sock is None or st.closed or not st.nwait:
-        st.unwatch()
+        if st.watcher is not None and st.wloop is st.hub.current():
+            st.watching = False
+            st.watcher.stop()
         return
     try:
-        ev = sock._events()
-    except ZMQError:
-        ev = POLLIN | POLLOUT
-    st.wake(ev, True)
+        try:
+            ev = sock._events()
+        except ZMQError:
+            ev = POLLIN | POLLOUT
+        st.wake(ev, None)
+    except BaseException:
+        st.hub.call_soon(_on_fd, st)  # cut short: look again (see "Interruptions")
+        raise
 
 
 def _wait_op(sock: Socket, d: int, fn: Callable[..., Any], args: tuple) -> Any:
@@ -282,9 +352,9 @@ def _wait_op(sock: Socket, d: int, fn: Callable[..., Any], args: tuple) -> Any:
     tried = not q  # with nobody queued the fast path has just tried and got EAGAIN
     deadline = _deadline(_c_getsockopt(sock, SNDTIMEO if d else RCVTIMEO))
     w = _Waiter()
-    q.append(w)
-    st.nwait += 1
+    st.nwait += 1  # undone by the finally: no call (no interruption point) before the try
     try:
+        q.append(w)
         spin = True  # one immediate retry when our own probe says ready
         while True:
             if q[0] is w:
@@ -296,7 +366,7 @@ def _wait_op(sock: Socket, d: int, fn: Callable[..., Any], args: tuple) -> Any:
                 tried = False
                 ev = sock._events()
                 if ev:
-                    st.wake(ev, False)
+                    st.wake(ev, st.hub)
                 if ev & mask and spin:
                     spin = False
                     continue
@@ -307,8 +377,24 @@ def _wait_op(sock: Socket, d: int, fn: Callable[..., Any], args: tuple) -> Any:
                 raise ZMQError(ENOTSOCK)
             spin = True
     finally:
-        q.remove(w)
-        st.leave()
+        st.nwait -= 1
+        try:
+            q.remove(w)
+            if st.nwait:
+                st.poke()
+            else:
+                st.unwatch()
+        except BaseException:
+            _hand_on(st)
+            raise
+
+
+def _hand_on(st: _State) -> None:
+    """From an exception handler: make sure the readiness we may have eaten goes on."""
+    if st.nwait:
+        st.poke()
+    else:
+        st.unwatch()
 
 
 # --- poll ----------------------------------------------------------------------
@@ -338,7 +424,7 @@ def _register(hub: Hub, w: _Waiter, obj: Any, flags: int) -> Callable[[], None]:
         watchers = [hub.io(fd, write) for write, bit in ((False, POLLIN), (True, POLLOUT))
                     if flags & bit]
     for watcher in watchers:
-        watcher.start(_resume, w, _READY)
+        watcher.start(w.resume, _READY, None)  # any waiter kind (asyncio's too)
 
     def undo() -> None:
         for watcher in watchers:
@@ -399,16 +485,19 @@ class Socket(_CoreSocket):
         # the queue: its frames are all there, and the queue's head must not get them
         if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
             try:
-                msg = _c_recv(self, flags | NOBLOCK, copy, track)
-            except Again:
-                if flags & NOBLOCK:
+                try:
+                    msg = _c_recv(self, flags | NOBLOCK, copy, track)
+                except Again:
+                    if flags & NOBLOCK:
+                        raise
+                else:
                     if st.nwait:
                         st.poke()
-                    raise
-            else:
+                    return msg
+            except BaseException:  # hand on what the call may have eaten ("Interruptions")
                 if st.nwait:
                     st.poke()
-                return msg
+                raise
         return _wait_op(self, 0, _c_recv, (flags | NOBLOCK, copy, track))
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list:
@@ -418,16 +507,19 @@ class Socket(_CoreSocket):
             flags = index(flags)
         if not st.rq or flags & NOBLOCK:
             try:
-                msg = _c_recv_multipart(self, flags | NOBLOCK, copy, track)
-            except Again:
-                if flags & NOBLOCK:
+                try:
+                    msg = _c_recv_multipart(self, flags | NOBLOCK, copy, track)
+                except Again:
+                    if flags & NOBLOCK:
+                        raise
+                else:
                     if st.nwait:
                         st.poke()
-                    raise
-            else:
+                    return msg
+            except BaseException:  # hand on what the call may have eaten ("Interruptions")
                 if st.nwait:
                     st.poke()
-                return msg
+                raise
         return _wait_op(self, 0, _c_recv_multipart, (flags | NOBLOCK, copy, track))
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
@@ -437,16 +529,19 @@ class Socket(_CoreSocket):
             flags = index(flags)
         if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
             try:
-                n = _c_recv_into(self, buffer, nbytes, flags | NOBLOCK)
-            except Again:
-                if flags & NOBLOCK:
+                try:
+                    n = _c_recv_into(self, buffer, nbytes, flags | NOBLOCK)
+                except Again:
+                    if flags & NOBLOCK:
+                        raise
+                else:
                     if st.nwait:
                         st.poke()
-                    raise
-            else:
+                    return n
+            except BaseException:  # hand on what the call may have eaten ("Interruptions")
                 if st.nwait:
                     st.poke()
-                return n
+                raise
         return _wait_op(self, 0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK))
 
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
@@ -461,20 +556,23 @@ class Socket(_CoreSocket):
         # the queue's head cannot slip its frames into that message
         if not st.sq or flags & NOBLOCK or st.sowner is getcurrent():
             try:
-                r = _c_send(self, data, flags | NOBLOCK, copy, track)
-            except Again:
-                if flags & NOBLOCK:
+                try:
+                    r = _c_send(self, data, flags | NOBLOCK, copy, track)
+                except Again:
+                    if flags & NOBLOCK:
+                        raise
+                else:
+                    if flags & SNDMORE:
+                        st.sowner = getcurrent()
+                    elif st.sowner is not None:
+                        st.sowner = None
                     if st.nwait:
                         st.poke()
-                    raise
-            else:
-                if flags & SNDMORE:
-                    st.sowner = getcurrent()
-                elif st.sowner is not None:
-                    st.sowner = None
+                    return r if r is None else self._tracker_class(r)
+            except BaseException:  # hand on what the call may have eaten ("Interruptions")
                 if st.nwait:
                     st.poke()
-                return r if r is None else self._tracker_class(r)
+                raise
         r = _wait_op(self, 1, _c_send, (data, flags | NOBLOCK, copy, track))
         st.sowner = getcurrent() if flags & SNDMORE else None
         return r if r is None else self._tracker_class(r)
@@ -487,16 +585,19 @@ class Socket(_CoreSocket):
             flags = index(flags)
         if not st.sq or flags & NOBLOCK:
             try:
-                r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track, **kwargs)
-            except Again:
-                if flags & NOBLOCK:
+                try:
+                    r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track, **kwargs)
+                except Again:
+                    if flags & NOBLOCK:
+                        raise
+                else:
                     if st.nwait:
                         st.poke()
-                    raise
-            else:
+                    return r if r is None else self._tracker_class(r)
+            except BaseException:  # hand on what the call may have eaten ("Interruptions")
                 if st.nwait:
                     st.poke()
-                return r if r is None else self._tracker_class(r)
+                raise
         r = _wait_op(self, 1, partial(_c_send_multipart, **kwargs) if kwargs else _c_send_multipart,
                      (msg_parts, flags | NOBLOCK, copy, track))
         return r if r is None else self._tracker_class(r)
@@ -507,7 +608,7 @@ class Socket(_CoreSocket):
         if option == EVENTS:
             st = self._gs
             if st.nwait:
-                st.wake(value, False)
+                st.wake(value, st.hub)
         return value
 
     get = getsockopt
@@ -533,11 +634,12 @@ def _poking(name: str) -> Callable[..., Any]:
     core = getattr(_CoreSocket, name)
 
     def method(self: Socket, *args: Any, **kwargs: Any) -> Any:
-        r = core(self, *args, **kwargs)
         st = self._gs
-        if st.nwait:
-            st.poke()
-        return r
+        try:
+            return core(self, *args, **kwargs)
+        finally:  # also when interrupted: the readiness it may have eaten goes on
+            if st.nwait:
+                st.poke()
     method.__name__ = method.__qualname__ = name
     method.__doc__ = core.__doc__
     return method

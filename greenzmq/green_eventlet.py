@@ -67,6 +67,9 @@ class _EventletHub(_green.Hub):
     def call_later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
         return get_hub().schedule_call_global(seconds, fn, *args).cancel
 
+    def current(self) -> Any:
+        return get_hub()
+
     def io(self, fd: int, write: bool) -> _Watcher:
         return _Watcher(fd, write)
 

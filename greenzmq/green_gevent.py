@@ -32,6 +32,9 @@ class _GeventHub(_green.Hub):
         timer.start(fn, *args)
         return timer.close
 
+    def current(self) -> Any:
+        return get_hub().loop
+
     def io(self, fd: int, write: bool) -> Any:
         return get_hub().loop.io(fd, 2 if write else 1)
 
