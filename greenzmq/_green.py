@@ -42,11 +42,13 @@ except ImportError:  # asyncio alone needs no greenlet
     getcurrent = None  # type: ignore[assignment]
 
 from greenzmq import constants as _c
-from greenzmq.core._zmq import MessageTracker as _CoreTracker, _forward_burst, zmq_poll
+from greenzmq._realthread import allocate_lock as _allocate_lock, start_new_thread as _start_thread
+from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, _Flag, _forward_burst,
+                                _set_release_hook, zmq_poll)
 from greenzmq.core.context import Context as _CoreContext
 from greenzmq.core.poll import Poller as _CorePoller
 from greenzmq.core.socket import Socket as _CoreSocket
-from greenzmq.error import Again, ZMQError
+from greenzmq.error import Again, NotDone, ZMQError
 
 __all__ = [
     "Hub", "Socket", "Context", "Poller", "MessageTracker",
@@ -98,8 +100,11 @@ class Hub:
         hub greenlet while the fd is readable (writable), ``stop()``, ``close()``."""
         raise NotImplementedError
 
-    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` in a real OS thread, parking only the calling greenlet."""
+    def waker(self) -> Any:
+        """A wake-up owned by the calling thread's hub, for one wait: ``call(fn, *args)``,
+        from any OS thread, runs ``fn(*args)`` in that hub's greenlet soon; ``close()``
+        once the wait is over. While open it keeps the hub's loop alive. It needs no new
+        fd: what it needs (eventlet: a pipe) is made once per hub and kept."""
         raise NotImplementedError
 
     def cooperate(self) -> None:
@@ -174,13 +179,56 @@ def _park(hub: Hub, w: _Waiter, deadline: float | None) -> str | None:
     return w.reason
 
 
-def _blocking(hub: Hub, fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a real thread (``hub.blocking``); its result or error, here."""
-    # the error crosses as a value: both hubs' thread pools print errors that cross them
-    ok, value = hub.blocking(_outcome, fn, args)
-    if ok:
-        return value
-    raise value
+class _Job:
+    """``fn(*args)`` in an OS thread of its own; greenlets of any thread wait for its end.
+
+    Its own thread (made with the OS's primitives, not a hub's pool): it needs no fd, works
+    after fork and monkey patching, and a waiter that is killed leaves it running to its
+    end, whose outcome the next waiter gets. The end resumes each waiter through its own
+    hub's ``waker``.
+    """
+
+    __slots__ = ("lock", "outcome", "waiters")
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.lock = _allocate_lock()
+        self.outcome: tuple[bool, Any] | None = None
+        self.waiters: list[tuple[Any, _Waiter]] = []
+        self.lock.acquire()  # held until the end, for waiters without a hub
+        _start_thread(self._run, (fn, args))
+
+    def _run(self, fn: Callable[..., Any], args: tuple) -> None:
+        outcome = _outcome(fn, args)
+        # a plain list swap under the GIL: ``wait`` looks at outcome after it appends
+        self.outcome = outcome
+        waiters, self.waiters = self.waiters, []
+        self.lock.release()
+        for wake, w in waiters:
+            wake.call(_resume, w, _READY)
+
+    def wait(self, hub: Hub) -> Any:
+        """Park until the job has ended; its result, or its exception raised here."""
+        if self.outcome is None:
+            try:
+                wake = hub.waker()
+            except OSError:  # no fd left for a wake-up: block this thread instead
+                self.lock.acquire()
+                self.lock.release()
+            else:
+                w = _Waiter()
+                entry = (wake, w)
+                self.waiters.append(entry)
+                try:
+                    while self.outcome is None:
+                        _park(hub, w, None)
+                finally:
+                    if entry in self.waiters:
+                        self.waiters.remove(entry)
+                    wake.close()
+        ok, value = self.outcome  # type: ignore[misc]
+        if ok:
+            return value
+        raise value
 
 
 def _outcome(fn: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
@@ -656,24 +704,29 @@ class Context(_CoreContext):
     _hub: Hub
     _socket_class: type = Socket
 
-    _term_waiters: list | None = None  # set while a term() runs in a thread
+    _term_job: _Job | None = None  # the thread running term(), until it ends
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        try:  # made now, so that term() needs no new fd later (think of the fd limit)
+            self._hub.waker().close()
+        except OSError:
+            pass
 
     def term(self) -> None:
-        """Terminate the context, parking only the calling greenlet while libzmq waits."""
-        if self._term_waiters is not None:
-            # another greenlet's term() is running: terminating twice would free the
-            # libzmq context twice, so wait for that one
-            w = _Waiter()
-            self._term_waiters.append(w)
-            _park(self._hub, w, None)
-            return
-        self._term_waiters = []
-        try:
-            _blocking(self._hub, _CoreContext.term, self)
-        finally:
-            waiters, self._term_waiters = self._term_waiters, None
-            for w in waiters:
-                _resume_soon(self._hub, w, _READY)
+        """Terminate the context, parking only the calling greenlet while libzmq waits.
+
+        libzmq's term runs in a thread of its own. A term() that is killed, timed out or
+        interrupted leaves it running: the next term() or destroy() waits for that same
+        one (a second zmq_ctx_term on one context would be a use after free).
+        """
+        job = self._term_job
+        if job is None or job.outcome is not None:
+            if self.closed:
+                return
+            job = self._term_job = _Job(_CoreContext.term, self)
+        job.wait(self._hub)
+        self._term_job = None
 
 
 class Poller(_CorePoller):
@@ -694,13 +747,54 @@ class MessageTracker(_CoreTracker):
     """
 
     _hub: Hub
+    _polled = False  # it tracks Event-like objects too, which no release signals
+
+    def __init__(self, *towatch: Any) -> None:
+        super().__init__(*towatch)
+        self._polled = any(getattr(obj, "_polled", False) if isinstance(obj, _CoreTracker)
+                           else not isinstance(obj, (_Flag, Frame)) for obj in towatch)
 
     def wait(self, timeout: float | None = -1) -> None:
-        """Wait until ``done``; raise NotDone after ``timeout`` seconds (-1 or None: forever)."""
-        if not self.done:
-            # libzmq signals a C condition variable from its IO thread: wait for it in a
-            # real thread so the hub runs on meanwhile
-            _blocking(self._hub, _CoreTracker.wait, self, timeout)
+        """Wait until ``done``; raise NotDone after ``timeout`` seconds (-1 or None: forever).
+
+        libzmq's release of a zero-copy buffer wakes the waiting hub directly (the core's
+        release hook); no thread waits on a tracker's behalf.
+        """
+        if self.done:
+            return
+        hub = self._hub
+        deadline = None if timeout is None or timeout < 0 else monotonic() + timeout
+        try:
+            wake = hub.waker()
+        except OSError:  # no fd left for a wake-up: wait in this thread instead
+            return _CoreTracker.wait(self, timeout)
+        w = _Waiter()
+        _tracker_waits[w] = (self, wake)
+        try:
+            while not self.done:
+                if deadline is not None and monotonic() >= deadline:
+                    raise NotDone("tracked frames are not done after %.3f s" % timeout)
+                until = deadline
+                if self._polled:  # Event-like objects: look again every 10 ms, as the core does
+                    until = monotonic() + 0.01 if deadline is None else min(deadline, monotonic() + 0.01)
+                _park(hub, w, until)
+        finally:
+            del _tracker_waits[w]
+            wake.close()
+
+
+# parked tracker waits: waiter -> (tracker, its hub's waker)
+_tracker_waits: dict[_Waiter, tuple[MessageTracker, Any]] = {}
+
+
+def _on_release() -> None:
+    """The core's release hook (any thread, GIL held): wake the waits that are now done."""
+    for w, (tracker, wake) in list(_tracker_waits.items()):
+        if tracker.done:
+            wake.call(_resume, w, _READY)
+
+
+_set_release_hook(_on_release)
 
 
 def poll(hub: Hub, sockets: Sequence[tuple[Any, int]], timeout: float | None = None) -> list:

@@ -7,10 +7,11 @@ logic lives in ``greenzmq._green``; this module only says how eventlet's hub doe
 """
 from __future__ import annotations
 
+import collections
 from typing import Any, Callable
 
 import eventlet
-from eventlet import tpool
+from eventlet.patcher import original
 from eventlet.hubs import get_hub
 
 import greenzmq as _zmq
@@ -19,40 +20,125 @@ from greenzmq import _green
 from greenzmq.constants import *  # noqa: F401,F403
 from greenzmq.error import *  # noqa: F401,F403
 
+_os = original("os")  # eventlet.monkey_patch() makes os.read/os.write trampoline on EAGAIN
 
-def _ignore(*args: Any) -> None:
-    pass
+
+class _Fd:
+    """The one eventlet listener for an fd and direction on one hub, shared by every
+    watcher of that fd: eventlet refuses a second reader ("Second simultaneous read")."""
+
+    __slots__ = ("hub", "key", "listener", "watchers")
+
+    def __init__(self, hub: Any, fd: int, write: bool) -> None:
+        self.hub, self.key = hub, (fd, write)
+        self.watchers: list[_Watcher] = []
+        self.listener = hub.add(hub.WRITE if write else hub.READ, fd, self._fire, self._fire, None)
+
+    def _fire(self, fileno_or_error: Any) -> None:
+        # also the throwback, called when the fd was closed under the listener (a plain
+        # fd in a Poller): the woken waiters look again and meet the error
+        for w in tuple(self.watchers):
+            if w.on is self:  # not stopped by an earlier callback of this round
+                w.cb(*w.args)
+
+    def leave(self, w: _Watcher) -> None:
+        self.watchers.remove(w)
+        if not self.watchers:
+            del _fds(self.hub)[self.key]
+            self.hub.remove(self.listener)
+
+
+def _fds(hub: Any) -> dict:
+    """The shared listeners of ``hub``, by (fd, write)."""
+    try:
+        return hub._greenzmq_fds
+    except AttributeError:
+        hub._greenzmq_fds = {}
+        return hub._greenzmq_fds
 
 
 class _Watcher:
     """An fd watcher on eventlet's hub with the engine's start/stop/close interface."""
 
-    __slots__ = ("fd", "write", "listener", "cb", "args")
+    __slots__ = ("fd", "write", "on", "cb", "args")
 
     def __init__(self, fd: int, write: bool) -> None:
         self.fd, self.write = fd, write
-        self.listener: Any = None
+        self.on: _Fd | None = None
         self.cb: Callable[..., Any] = _ignore
         self.args: tuple = ()
 
     def start(self, cb: Callable[..., Any], *args: Any) -> None:
         self.cb, self.args = cb, args
-        if self.listener is None:
+        if self.on is None:
             hub = get_hub()
-            self.listener = hub.add(hub.WRITE if self.write else hub.READ, self.fd,
-                                    self._fire, self._fire, None)
-
-    def _fire(self, fileno_or_error: Any) -> None:
-        # also the throwback, called when the fd was closed under the listener (a plain
-        # fd in a Poller): the woken waiter looks again and meets the error
-        self.cb(*self.args)
+            fds = _fds(hub)
+            on = fds.get((self.fd, self.write))
+            if on is None:
+                on = fds[self.fd, self.write] = _Fd(hub, self.fd, self.write)
+            on.watchers.append(self)
+            self.on = on
 
     def stop(self) -> None:
-        if self.listener is not None:
-            listener, self.listener = self.listener, None
-            get_hub().remove(listener)
+        if self.on is not None:
+            on, self.on = self.on, None
+            on.leave(self)
 
     close = stop
+
+
+def _ignore(*args: Any) -> None:
+    pass
+
+
+class _Waker:
+    """A pipe whose reading end one hub listens to: any OS thread may have that hub call
+    a function (the engine's ``Hub.waker``). One per hub, kept (eventlet's hub runs on
+    with nothing scheduled, so a wait needs no reference of its own)."""
+
+    __slots__ = ("pid", "r", "w", "calls", "hub", "listener")
+
+    def __init__(self, hub: Any) -> None:
+        self.pid = _os.getpid()
+        self.r, self.w = _os.pipe2(_os.O_NONBLOCK | _os.O_CLOEXEC)
+        self.calls: collections.deque = collections.deque()
+        self.hub = hub
+        self.listener = hub.add(hub.READ, self.r, self._run, _ignore, None)
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)`` in the hub soon; from any thread."""
+        self.calls.append((fn, args))
+        try:
+            _os.write(self.w, b"!")
+        except BlockingIOError:  # the pipe is full: the hub is going to read it anyway
+            pass
+
+    def _run(self, fileno: Any) -> None:
+        try:
+            while _os.read(self.r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        calls = self.calls
+        try:
+            while calls:
+                fn, args = calls.popleft()
+                fn(*args)
+        finally:
+            if calls:  # one raised: the others still run, on the next turn
+                _os.write(self.w, b"!")
+
+    def close(self) -> None:
+        """The wait is over (the pipe stays, for the hub's next waits)."""
+
+    def discard(self) -> None:
+        """Forget an inherited waker in a forked child (its pipe is the parent's too)."""
+        try:
+            self.hub.remove(self.listener)
+        except KeyError:
+            pass
+        _os.close(self.r)
+        _os.close(self.w)
 
 
 class _EventletHub(_green.Hub):
@@ -73,8 +159,15 @@ class _EventletHub(_green.Hub):
     def io(self, fd: int, write: bool) -> _Watcher:
         return _Watcher(fd, write)
 
-    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return tpool.execute(fn, *args)
+    def waker(self) -> _Waker:
+        hub = get_hub()
+        waker = getattr(hub, "_greenzmq_waker", None)
+        if waker is None or waker.pid != _os.getpid():
+            if waker is not None:
+                waker.discard()
+                hub._greenzmq_waker = None
+            waker = hub._greenzmq_waker = _Waker(hub)
+        return waker
 
     def cooperate(self) -> None:
         eventlet.sleep(0)

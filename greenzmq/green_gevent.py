@@ -18,6 +18,27 @@ from greenzmq.constants import *  # noqa: F401,F403
 from greenzmq.error import *  # noqa: F401,F403
 
 
+class _Waker:
+    """A wait's wake-up: the loop's own thread-safe callbacks (its async watcher, made
+    with the loop, so no new fd), and a reference that keeps the loop running while the
+    wait lasts (the watcher does not: gevent would raise LoopExit)."""
+
+    __slots__ = ("loop", "open")
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+        loop.ref()
+        self.open = True
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.loop.run_callback_threadsafe(fn, *args)
+
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            self.loop.unref()
+
+
 class _GeventHub(_green.Hub):
     """The engine's hub adapter for gevent (libev or libuv loop)."""
 
@@ -38,8 +59,8 @@ class _GeventHub(_green.Hub):
     def io(self, fd: int, write: bool) -> Any:
         return get_hub().loop.io(fd, 2 if write else 1)
 
-    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return get_hub().threadpool.apply(fn, args)
+    def waker(self) -> _Waker:
+        return _Waker(get_hub().loop)
 
     def cooperate(self) -> None:
         gevent.sleep(0)

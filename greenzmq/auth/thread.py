@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import itertools
 import logging
-import sys
-from typing import Any, Callable
+from typing import Any
 
 import greenzmq
+from greenzmq._realthread import real_thread_primitives as _real_thread_primitives
 from greenzmq.error import ZMQError
 
 from .base import Authenticator
@@ -19,25 +19,6 @@ from .base import Authenticator
 __all__ = ["ThreadAuthenticator"]
 
 _counter = itertools.count()
-
-
-def _real_thread_primitives() -> tuple[Callable[..., Any], Callable[[], Any]]:
-    """``start_new_thread`` and ``allocate_lock`` as the OS provides them.
-
-    Monkey patching replaces both in ``_thread``; the hubs keep the originals.
-    """
-    import _thread
-
-    start, lock = _thread.start_new_thread, _thread.allocate_lock
-    gmonkey = sys.modules.get("gevent.monkey")
-    if gmonkey is not None:
-        start = gmonkey.get_original("_thread", "start_new_thread")
-        lock = gmonkey.get_original("_thread", "allocate_lock")
-    patcher = sys.modules.get("eventlet.patcher")
-    if patcher is not None and patcher.is_monkey_patched("thread"):
-        orig = patcher.original("_thread")
-        start, lock = orig.start_new_thread, orig.allocate_lock
-    return start, lock
 
 
 class ThreadAuthenticator(Authenticator):

@@ -8,8 +8,19 @@ cdef bint _drainer_started = False
 cdef int _drainer_pid = 0
 
 
+cdef object _release_hook = None
+
+
+def _set_release_hook(hook):
+    """Have ``hook()`` called (GIL held, in whichever thread drops them) after zero-copy
+    buffers were released; the green engine wakes tracker waits with it. None: no hook."""
+    global _release_hook
+    _release_hook = hook
+
+
 cdef void _release(gz_hint *h) noexcept:
     cdef gz_hint *nxt
+    cdef bint released = h != NULL
     while h != NULL:
         nxt = h.next
         if h.has_view:
@@ -18,6 +29,8 @@ cdef void _release(gz_hint *h) noexcept:
         Py_XDECREF(h.flag)
         free(h)
         h = nxt
+    if released and _release_hook is not None:
+        _release_hook()  # an error in it is reported as unraisable
 
 
 cdef void _drainer(void *arg) noexcept nogil:
