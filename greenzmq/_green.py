@@ -495,9 +495,14 @@ def _wait_poll(hub: Hub, items: Sequence[tuple[Any, int]], timeout_ms: float | N
             return ready
         if w is None:
             w = _Waiter()
+            # one registration per object: a socket listed twice (POLLIN twice, or POLLIN
+            # and POLLOUT) is one waiter with both masks, not two that share a key
+            merged: dict[Any, int] = {}
+            for obj, flags in items:
+                merged[obj] = merged.get(obj, 0) | int(flags)
         undos = []
         try:
-            for obj, flags in items:
+            for obj, flags in merged.items():
                 undos.append(_register(hub, w, obj, flags))
             _park(hub, w, deadline)
         finally:
@@ -631,6 +636,8 @@ class Socket(_CoreSocket):
         st = self._gs
         if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
             flags = index(flags)
+        if type(msg_parts) is not list and type(msg_parts) is not tuple:
+            msg_parts = list(msg_parts)  # an iterator: a retry at the HWM must send it again
         if not st.sq or flags & NOBLOCK:
             try:
                 try:
