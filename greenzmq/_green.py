@@ -780,10 +780,11 @@ class MessageTracker(_CoreTracker):
         try:
             while not self.done:
                 if deadline is not None and monotonic() >= deadline:
-                    raise NotDone("tracked frames are not done after %.3f s" % timeout)
+                    raise NotDone(f"tracked frames are not done after {timeout:.3f} s")
                 until = deadline
                 if self._polled:  # Event-like objects: look again every 10 ms, as the core does
-                    until = monotonic() + 0.01 if deadline is None else min(deadline, monotonic() + 0.01)
+                    soon = monotonic() + 0.01
+                    until = soon if deadline is None else min(deadline, soon)
                 _park(hub, w, until)
         finally:
             del _tracker_waits[w]

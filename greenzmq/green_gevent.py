@@ -20,23 +20,26 @@ from greenzmq.error import *  # noqa: F401,F403
 
 class _Waker:
     """A wait's wake-up: the loop's own thread-safe callbacks (its async watcher, made
-    with the loop, so no new fd), and a reference that keeps the loop running while the
-    wait lasts (the watcher does not: gevent would raise LoopExit)."""
+    with the loop), and while the wait lasts an idle async watcher of its own that holds
+    the loop open (else gevent sees nothing to wait for and raises LoopExit). Async
+    watchers share the loop's one wake-up fd: nothing here needs a new fd."""
 
-    __slots__ = ("loop", "open")
+    __slots__ = ("loop", "hold")
 
     def __init__(self, loop: Any) -> None:
         self.loop = loop
-        loop.ref()
-        self.open = True
+        self.hold = loop.async_()
+        self.hold.start(_ignore)
 
     def call(self, fn: Callable[..., Any], *args: Any) -> None:
         self.loop.run_callback_threadsafe(fn, *args)
 
     def close(self) -> None:
-        if self.open:
-            self.open = False
-            self.loop.unref()
+        self.hold.close()
+
+
+def _ignore() -> None:
+    pass
 
 
 class _GeventHub(_green.Hub):
