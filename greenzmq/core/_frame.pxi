@@ -236,6 +236,10 @@ cdef class Frame:
             _raise(c_zmq_errno())
         return rc
 
+    def __getitem__(self, key):
+        """``frame["User-Id"]``: same as ``frame.get(key)`` (pyzmq's spelling)."""
+        return self.get(key)
+
     def set(self, option, int value):
         """Set an int frame property (libzmq 4.3 defines none settable; EINVAL)."""
         _check_rc(zmq_msg_set(&self.zmq_msg, option, value))

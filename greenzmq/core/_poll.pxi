@@ -32,7 +32,8 @@ cdef int _poll_wait(void *arg) noexcept nogil:
 
 
 def zmq_poll(sockets, timeout=None):
-    """Poll ``[(socket_or_fd, events), ...]``; return ``[(socket_or_fd, revents), ...]``.
+    """Poll ``[(socket_or_fd, events), ...]``; return ``[(socket_or_fd, revents), ...]``
+    (an object with ``fileno()`` comes back as that fd, as in pyzmq).
 
     ``timeout`` is in milliseconds; None or a negative value waits forever. The GIL is
     released while waiting; a signal runs Python's handlers and the poll goes on.
@@ -83,6 +84,8 @@ def zmq_poll(sockets, timeout=None):
                     items[n + op.nwake].revents = 0
                     op.nwake += 1
             _blocking(socks, _poll_wait, &op, True)
-        return [(items_list[i][0], items[i].revents) for i in range(n) if items[i].revents]
+        # as pyzmq (and select.poll): a socket comes back as itself, anything else as its fd
+        return [(items_list[i][0] if items[i].socket != NULL else items[i].fd, items[i].revents)
+                for i in range(n) if items[i].revents]
     finally:
         free(items)

@@ -26,9 +26,9 @@ cdef class Frame:
 
 cdef class Context:
     cdef void *handle
-    cdef bint _shadow
+    cdef readonly bint _shadow      # readable from Python: pyzmq's ctx._shadow
     cdef int _pid
-    cdef object _sockets
+    cdef readonly object _sockets   # WeakSet of its sockets (the sugar's __exit__ warns per open one)
     cdef object __weakref__
     cdef int _sched_policy
     cdef int _thread_priority
@@ -41,7 +41,7 @@ cdef class Context:
 
 cdef class Socket:
     cdef void *handle
-    cdef bint _shadow
+    cdef readonly bint _shadow      # readable from Python: pyzmq's socket._shadow
     cdef int _pid
     cdef int _busy          # calls blocked in this socket (see _blocking.pxi)
     cdef int _stuck         # ... of which cannot be woken by close()
