@@ -35,6 +35,7 @@ class SocketType(IntEnum):
 class SocketOption(IntEnum):
     """libzmq SocketOption values."""
 
+    HWM = 1
     AFFINITY = 4
     ROUTING_ID = 5
     SUBSCRIBE = 6
@@ -140,6 +141,19 @@ class SocketOption(IntEnum):
     HELLO_MSG = 110
     DISCONNECT_MSG = 111
     PRIORITY = 112
+    THREAD_SAFE = 81
+    BUSY_POLL = 113
+    HICCUP_MSG = 114
+    XSUB_VERBOSE_UNSUBSCRIBE = 115
+    TOPICS_COUNT = 116
+    NORM_MODE = 117
+    NORM_UNICAST_NACK = 118
+    NORM_BUFFER_SIZE = 119
+    NORM_SEGMENT_SIZE = 120
+    NORM_BLOCK_SIZE = 121
+    NORM_NUM_PARITY = 122
+    NORM_NUM_AUTOPARITY = 123
+    NORM_PUSH = 124
 
 
 class ContextOption(IntEnum):
@@ -208,13 +222,14 @@ class Event(IntFlag):
     CLOSE_FAILED = 0x100
     DISCONNECTED = 0x200
     MONITOR_STOPPED = 0x400
+    ALL_V1 = 0xffff
     ALL = 0xffff
     HANDSHAKE_FAILED_NO_DETAIL = 0x800
     HANDSHAKE_SUCCEEDED = 0x1000
     HANDSHAKE_FAILED_PROTOCOL = 0x2000
     HANDSHAKE_FAILED_AUTH = 0x4000
     PIPES_STATS = 0x10000
-    ALL_V1 = 0xffff
+    ALL_V2 = 0x1ffff
 
 
 class DeviceType(IntEnum):
@@ -264,6 +279,16 @@ class ProtocolError(IntEnum):
     ZAP_INVALID_STATUS_CODE = 536870916
     ZAP_INVALID_METADATA = 536870917
     WS_UNSPECIFIED = 805306368
+
+
+class NormMode(IntEnum):
+    """libzmq NormMode values."""
+
+    FIXED = 0
+    CC = 1
+    CCL = 2
+    CCE = 3
+    CCE_ECNONLY = 4
 
 
 class Errno(IntEnum):
@@ -343,6 +368,7 @@ OPTION_TYPES = {
     106: _OptType.bytes,  # WSS_HOSTNAME
     110: _OptType.bytes,  # HELLO_MSG
     111: _OptType.bytes,  # DISCONNECT_MSG
+    114: _OptType.bytes,  # HICCUP_MSG
     4: _OptType.int64,  # AFFINITY
     22: _OptType.int64,  # MAXMSGSIZE
     85: _OptType.int64,  # VMCI_BUFFER_SIZE
@@ -350,6 +376,9 @@ OPTION_TYPES = {
     87: _OptType.int64,  # VMCI_BUFFER_MAX_SIZE
     14: _OptType.fd,  # FD
 }
+
+for _m in SocketOption:  # pyzmq's SocketOption.X._opt_type
+    _m._opt_type = OPTION_TYPES.get(_m.value, _OptType.int)
 
 #: bytes options whose value libzmq returns as a NUL-terminated string
 STRING_OPTIONS = frozenset({32, 45, 46, 55, 63, 64, 68, 92, 99, 100, 106, 38})
@@ -370,6 +399,8 @@ for _name, _member in ReconnectStop.__members__.items():
     globals()["RECONNECT_STOP_" + _name] = _member
 for _name, _member in ProtocolError.__members__.items():
     globals()["PROTOCOL_ERROR_" + _name] = _member
+for _name, _member in NormMode.__members__.items():
+    globals()["NORM_" + _name] = _member
 
 IO_THREADS_DFLT = 1
 MAX_SOCKETS_DFLT = 1023
@@ -393,4 +424,4 @@ DRAFT_API = False
 __all__ = [n for n in globals() if n.isupper() or n in (
     "SocketType", "SocketOption", "ContextOption", "MessageOption", "Flag", "PollEvent",
     "SecurityMechanism", "Event", "DeviceType", "Errno", "RouterNotify", "ReconnectStop",
-    "ProtocolError")]
+    "ProtocolError", "NormMode")]

@@ -30,6 +30,7 @@ class SocketType(IntEnum):
 
 class SocketOption(IntEnum):
 
+    HWM = 1
     AFFINITY = 4
     ROUTING_ID = 5
     SUBSCRIBE = 6
@@ -135,6 +136,19 @@ class SocketOption(IntEnum):
     HELLO_MSG = 110
     DISCONNECT_MSG = 111
     PRIORITY = 112
+    THREAD_SAFE = 81
+    BUSY_POLL = 113
+    HICCUP_MSG = 114
+    XSUB_VERBOSE_UNSUBSCRIBE = 115
+    TOPICS_COUNT = 116
+    NORM_MODE = 117
+    NORM_UNICAST_NACK = 118
+    NORM_BUFFER_SIZE = 119
+    NORM_SEGMENT_SIZE = 120
+    NORM_BLOCK_SIZE = 121
+    NORM_NUM_PARITY = 122
+    NORM_NUM_AUTOPARITY = 123
+    NORM_PUSH = 124
 
 class ContextOption(IntEnum):
 
@@ -191,13 +205,14 @@ class Event(IntFlag):
     CLOSE_FAILED = 0x100
     DISCONNECTED = 0x200
     MONITOR_STOPPED = 0x400
+    ALL_V1 = 0xffff
     ALL = 0xffff
     HANDSHAKE_FAILED_NO_DETAIL = 0x800
     HANDSHAKE_SUCCEEDED = 0x1000
     HANDSHAKE_FAILED_PROTOCOL = 0x2000
     HANDSHAKE_FAILED_AUTH = 0x4000
     PIPES_STATS = 0x10000
-    ALL_V1 = 0xffff
+    ALL_V2 = 0x1ffff
 
 class DeviceType(IntEnum):
 
@@ -239,6 +254,14 @@ class ProtocolError(IntEnum):
     ZAP_INVALID_STATUS_CODE = 536870916
     ZAP_INVALID_METADATA = 536870917
     WS_UNSPECIFIED = 805306368
+
+class NormMode(IntEnum):
+
+    FIXED = 0
+    CC = 1
+    CCL = 2
+    CCE = 3
+    CCE_ECNONLY = 4
 
 class Errno(IntEnum):
 
@@ -310,6 +333,7 @@ PEER: Final[SocketType]
 CHANNEL: Final[SocketType]
 XREQ: Final[SocketType]
 XREP: Final[SocketType]
+HWM: Final[SocketOption]
 AFFINITY: Final[SocketOption]
 ROUTING_ID: Final[SocketOption]
 SUBSCRIBE: Final[SocketOption]
@@ -415,6 +439,19 @@ RECONNECT_STOP: Final[SocketOption]
 HELLO_MSG: Final[SocketOption]
 DISCONNECT_MSG: Final[SocketOption]
 PRIORITY: Final[SocketOption]
+THREAD_SAFE: Final[SocketOption]
+BUSY_POLL: Final[SocketOption]
+HICCUP_MSG: Final[SocketOption]
+XSUB_VERBOSE_UNSUBSCRIBE: Final[SocketOption]
+TOPICS_COUNT: Final[SocketOption]
+NORM_MODE: Final[SocketOption]
+NORM_UNICAST_NACK: Final[SocketOption]
+NORM_BUFFER_SIZE: Final[SocketOption]
+NORM_SEGMENT_SIZE: Final[SocketOption]
+NORM_BLOCK_SIZE: Final[SocketOption]
+NORM_NUM_PARITY: Final[SocketOption]
+NORM_NUM_AUTOPARITY: Final[SocketOption]
+NORM_PUSH: Final[SocketOption]
 IO_THREADS: Final[ContextOption]
 MAX_SOCKETS: Final[ContextOption]
 SOCKET_LIMIT: Final[ContextOption]
@@ -487,13 +524,14 @@ EVENT_CLOSED: Final[Event]
 EVENT_CLOSE_FAILED: Final[Event]
 EVENT_DISCONNECTED: Final[Event]
 EVENT_MONITOR_STOPPED: Final[Event]
+EVENT_ALL_V1: Final[Event]
 EVENT_ALL: Final[Event]
 EVENT_HANDSHAKE_FAILED_NO_DETAIL: Final[Event]
 EVENT_HANDSHAKE_SUCCEEDED: Final[Event]
 EVENT_HANDSHAKE_FAILED_PROTOCOL: Final[Event]
 EVENT_HANDSHAKE_FAILED_AUTH: Final[Event]
 EVENT_PIPES_STATS: Final[Event]
-EVENT_ALL_V1: Final[Event]
+EVENT_ALL_V2: Final[Event]
 NOTIFY_CONNECT: Final[RouterNotify]
 NOTIFY_DISCONNECT: Final[RouterNotify]
 RECONNECT_STOP_CONN_REFUSED: Final[ReconnectStop]
@@ -520,6 +558,11 @@ PROTOCOL_ERROR_ZAP_BAD_VERSION: Final[ProtocolError]
 PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE: Final[ProtocolError]
 PROTOCOL_ERROR_ZAP_INVALID_METADATA: Final[ProtocolError]
 PROTOCOL_ERROR_WS_UNSPECIFIED: Final[ProtocolError]
+NORM_FIXED: Final[NormMode]
+NORM_CC: Final[NormMode]
+NORM_CCL: Final[NormMode]
+NORM_CCE: Final[NormMode]
+NORM_CCE_ECNONLY: Final[NormMode]
 IO_THREADS_DFLT: Final[int]
 MAX_SOCKETS_DFLT: Final[int]
 THREAD_PRIORITY_DFLT: Final[int]

@@ -62,7 +62,27 @@ socket_opts += ["IDENTITY", "CONNECT_RID", "TCP_ACCEPT_FILTER", "IPC_FILTER_PID"
                 "IPC_FILTER_GID", "IPV4ONLY", "DELAY_ATTACH_ON_CONNECT", "FAIL_UNROUTABLE",
                 "ROUTER_BEHAVIOR"]
 socket_opts = list(dict.fromkeys(n for n in socket_opts if n in defs))
+# options pyzmq 27 knows that this zmq.h lacks (newer libzmq or draft): listed so that
+# pyzmq programs find the names; libzmq answers EINVAL where it lacks one
+NEWER_OPTS = {"HWM": 1, "THREAD_SAFE": 81, "BUSY_POLL": 113, "HICCUP_MSG": 114,
+              "XSUB_VERBOSE_UNSUBSCRIBE": 115, "TOPICS_COUNT": 116, "NORM_MODE": 117,
+              "NORM_UNICAST_NACK": 118, "NORM_BUFFER_SIZE": 119, "NORM_SEGMENT_SIZE": 120,
+              "NORM_BLOCK_SIZE": 121, "NORM_NUM_PARITY": 122, "NORM_NUM_AUTOPARITY": 123,
+              "NORM_PUSH": 124}
+for n, v in NEWER_OPTS.items():
+    defs.setdefault(n, v)
+socket_opts = ["HWM"] + socket_opts + [n for n in NEWER_OPTS if n not in socket_opts and n != "HWM"]
+defs.setdefault("NORM_FIXED", 0)
+for i, n in enumerate(["NORM_FIXED", "NORM_CC", "NORM_CCL", "NORM_CCE", "NORM_CCE_ECNONLY"]):
+    defs.setdefault(n, i)
+norm_modes = ["NORM_FIXED", "NORM_CC", "NORM_CCL", "NORM_CCE", "NORM_CCE_ECNONLY"]
 events = [n for n in order if n.startswith("EVENT_")]
+# ALL_V1 first, so that ALL (same value) is its alias and repr(Event.ALL) names ALL_V1 as pyzmq's
+events = [e for n in events if n != "EVENT_ALL_V1"
+          for e in (("EVENT_ALL_V1", "EVENT_ALL") if n == "EVENT_ALL" else (n,))]
+if "EVENT_PIPES_STATS" in defs:
+    defs["EVENT_ALL_V2"] = defs["EVENT_ALL_V1"] | defs["EVENT_PIPES_STATS"]
+    events.append("EVENT_ALL_V2")
 protoerr = [n for n in order if n.startswith("PROTOCOL_ERROR_")]
 
 # option value types: everything else is int
@@ -72,7 +92,7 @@ bytes_opts = ["ROUTING_ID", "IDENTITY", "SUBSCRIBE", "UNSUBSCRIBE", "LAST_ENDPOI
               "CONNECT_RID", "GSSAPI_PRINCIPAL", "GSSAPI_SERVICE_PRINCIPAL", "SOCKS_PROXY",
               "XPUB_WELCOME_MSG", "BINDTODEVICE", "METADATA", "SOCKS_USERNAME", "SOCKS_PASSWORD",
               "WSS_KEY_PEM", "WSS_CERT_PEM", "WSS_TRUST_PEM", "WSS_HOSTNAME", "HELLO_MSG",
-              "DISCONNECT_MSG"]
+              "DISCONNECT_MSG", "HICCUP_MSG"]
 int64_opts = ["AFFINITY", "MAXMSGSIZE", "VMCI_BUFFER_SIZE", "VMCI_BUFFER_MIN_SIZE",
               "VMCI_BUFFER_MAX_SIZE"]
 fd_opts = ["FD"]
@@ -108,6 +128,7 @@ enum("DeviceType", groups["DeviceType"])
 enum("RouterNotify", groups["RouterNotify"], "IntFlag", "NOTIFY_")
 enum("ReconnectStop", groups["ReconnectStop"], "IntFlag", "RECONNECT_STOP_")
 enum("ProtocolError", protoerr, "IntEnum", "PROTOCOL_ERROR_")
+enum("NormMode", norm_modes, "IntEnum", "NORM_")
 
 w("class Errno(IntEnum):")
 w('    """errno values libzmq reports (POSIX ones take this system\'s numbers)."""')
@@ -139,6 +160,9 @@ for n in fd_opts:
     w(f"    {defs[n]}: _OptType.fd,  # {n}")
 w("}")
 w("")
+w("for _m in SocketOption:  # pyzmq's SocketOption.X._opt_type")
+w("    _m._opt_type = OPTION_TYPES.get(_m.value, _OptType.int)")
+w("")
 w("#: bytes options whose value libzmq returns as a NUL-terminated string")
 strs = ["LAST_ENDPOINT", "PLAIN_USERNAME", "PLAIN_PASSWORD", "ZAP_DOMAIN", "GSSAPI_PRINCIPAL",
         "GSSAPI_SERVICE_PRINCIPAL", "SOCKS_PROXY", "BINDTODEVICE", "SOCKS_USERNAME",
@@ -161,6 +185,8 @@ w("for _name, _member in ReconnectStop.__members__.items():")
 w('    globals()["RECONNECT_STOP_" + _name] = _member')
 w("for _name, _member in ProtocolError.__members__.items():")
 w('    globals()["PROTOCOL_ERROR_" + _name] = _member')
+w("for _name, _member in NormMode.__members__.items():")
+w('    globals()["NORM_" + _name] = _member')
 w("")
 extra = {n: defs[n] for n in ["IO_THREADS_DFLT", "MAX_SOCKETS_DFLT", "THREAD_PRIORITY_DFLT",
                                 "THREAD_SCHED_POLICY_DFLT", "POLLITEMS_DFLT", "HAS_CAPABILITIES",
@@ -179,7 +205,7 @@ w("")
 w("__all__ = [n for n in globals() if n.isupper() or n in (")
 w('    "SocketType", "SocketOption", "ContextOption", "MessageOption", "Flag", "PollEvent",')
 w('    "SecurityMechanism", "Event", "DeviceType", "Errno", "RouterNotify", "ReconnectStop",')
-w('    "ProtocolError")]')
+w('    "ProtocolError", "NormMode")]')
 open(OUT, "w").write("\n".join(L) + "\n")
 print(f"wrote {OUT}: {len(socket_opts)} socket options, {len(events)} events")
 
