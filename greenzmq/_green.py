@@ -710,6 +710,7 @@ class Context(_CoreContext):
 
     _hub: Hub
     _socket_class: type = Socket
+    _instance = None  # instance() is the green one, never the plain Context's (as zmq.green)
 
     _term_job: _Job | None = None  # the thread running term(), until it ends
 

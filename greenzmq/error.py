@@ -7,7 +7,7 @@ from greenzmq.constants import EAGAIN, EINTR, ETERM
 
 __all__ = [
     "ZMQBaseError", "ZMQError", "Again", "ContextTerminated", "InterruptedSystemCall",
-    "ZMQBindError", "NotDone", "ZMQVersionError",
+    "ZMQBindError", "NotDone", "ZMQVersionError", "DraftFDWarning",
 ]
 
 
@@ -107,6 +107,11 @@ class ZMQVersionError(NotImplementedError):
         self.msg = msg
         self.version = zmq_version()
         super().__init__(f"{msg} requires libzmq >= {min_version}, have {self.version}")
+
+
+class DraftFDWarning(RuntimeWarning):
+    """pyzmq warns with this when a thread-safe draft socket's FD is used (greenzmq
+    binds no draft socket types, so it is never raised here; the name is for imports)."""
 
 
 def _check_rc(rc: int, errno: int | None = None) -> int:

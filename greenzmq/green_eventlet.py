@@ -8,7 +8,7 @@ logic lives in ``greenzmq._green``; this module only says how eventlet's hub doe
 from __future__ import annotations
 
 import collections
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import eventlet
 from eventlet.patcher import original
@@ -194,6 +194,10 @@ class Context(_green.Context):
 
     _hub = _HUB
     _socket_class = Socket
+
+    if TYPE_CHECKING:  # socket() makes this module's green sockets
+        def socket(self, socket_type: int, socket_class: type | None = None,
+                   **kwargs: Any) -> Socket: ...
 
 
 class Poller(_green.Poller):

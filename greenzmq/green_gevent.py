@@ -6,7 +6,7 @@ lives in ``greenzmq._green``; this module only says how gevent's hub does each s
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import gevent
 from gevent.hub import get_hub
@@ -90,6 +90,10 @@ class Context(_green.Context):
 
     _hub = _HUB
     _socket_class = Socket
+
+    if TYPE_CHECKING:  # socket() makes this module's green sockets
+        def socket(self, socket_type: int, socket_class: type | None = None,
+                   **kwargs: Any) -> Socket: ...
 
 
 class Poller(_green.Poller):

@@ -107,8 +107,8 @@ def test_bad_arguments_fail_before_start():
     assert "in_type" in str(info.value)
     with pytest.raises(TypeError):
         ThreadDevice(zmq.QUEUE, "ROUTER", zmq.DEALER)
-    with pytest.raises(ValueError):
-        ThreadDevice(42, zmq.ROUTER, zmq.DEALER)
+    with pytest.raises(TypeError):
+        ThreadDevice("QUEUE", zmq.ROUTER, zmq.DEALER)
     with pytest.raises(zmq.ZMQError):
         ThreadProxy(zmq.ROUTER, zmq.DEALER, zmq.SUB)  # a monitor must be able to send
     with pytest.raises(TypeError):

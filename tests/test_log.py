@@ -128,8 +128,10 @@ def test_root_topic_property(pubsub):
     joined(logger, sub)
     logger.info("m")
     assert sub.recv_multipart()[0] == b"c.INFO"
-    with pytest.raises(TypeError):
-        handler.root_topic = b"bytes"
+    handler.root_topic = b"bytes"  # decoded, as in pyzmq
+    assert handler.root_topic == "bytes"
+    with pytest.raises(UnicodeDecodeError):
+        handler.root_topic = b"\xff"
     with pytest.raises(TypeError):
         PUBHandler(pub, root_topic=None)
     with pytest.raises(TypeError):

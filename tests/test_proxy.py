@@ -47,13 +47,13 @@ def test_queue_between_req_and_rep_until_term(use_device):
         assert tap.recv_multipart()[-1] == b"0"  # capture got the first request
     for s in (req, rep, tap):
         s.close(linger=0)
-    ctx.term_thread = threading.Thread(target=ctx.term, daemon=True)
-    ctx.term_thread.start()
+    ctx._term_thread = threading.Thread(target=ctx.term, daemon=True)
+    ctx._term_thread.start()
     t.join(5)
     assert out and out[0].errno == zmq.ETERM
     for s in (front, back, capture):
         s.close(linger=0)
-    ctx.term_thread.join(5)
+    ctx._term_thread.join(5)
     assert ctx.closed
 
 

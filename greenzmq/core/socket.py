@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from greenzmq import constants as _c
 from greenzmq.core import _zmq
+from greenzmq.core._attrs import OptionAttributes
 from greenzmq.error import ZMQBindError, ZMQError
 
 __all__ = ["Socket"]
@@ -38,14 +39,61 @@ class _EndpointContext:
         return f"<{self.kind} {self.addr!r} of {self.socket!r}>"
 
 
-class Socket(_zmq.Socket):
+def _libzmq_files() -> set[str]:
+    try:
+        with open("/proc/self/maps") as f:
+            return {line.split(None, 5)[-1].strip() for line in f
+                    if "/libzmq" in line and ".so" in line}
+    except OSError:
+        return set()
+
+
+def _address(obj: Any) -> int:
+    """The libzmq address to shadow: an int, or the ``underlying`` of a greenzmq or pyzmq
+    object. A pyzmq object is refused when pyzmq runs its own copy of libzmq (its wheels
+    bundle one): handing a context or socket to another copy of libzmq aborts the process."""
+    if isinstance(obj, int):
+        return obj
+    underlying = getattr(obj, "underlying", None)
+    if not isinstance(underlying, int) or isinstance(underlying, bool):
+        raise TypeError("shadow needs an address (int) or an object with an int .underlying, "
+                        f"not {type(obj).__name__}")
+    if type(obj).__module__.split(".")[0] == "zmq":
+        files = _libzmq_files()
+        if len(files) > 1:
+            raise ZMQError(_c.EINVAL, "cannot shadow this pyzmq object: pyzmq and greenzmq run "
+                           f"different copies of libzmq ({', '.join(sorted(files))}); share "
+                           "contexts and sockets only with a pyzmq built against the same "
+                           "libzmq (pip install --no-binary pyzmq pyzmq)")
+    return underlying
+
+
+def _explain_ipc_path(e: ZMQError, addr: Any) -> None:
+    """Raise a clearer error for an ipc:// path longer than libzmq accepts (as pyzmq)."""
+    from greenzmq import IPC_PATH_MAX_LEN
+
+    if isinstance(addr, bytes):
+        addr = addr.decode("utf-8", "replace")
+    if isinstance(addr, str) and addr.startswith("ipc://") \
+            and len(addr[6:].encode()) > IPC_PATH_MAX_LEN:
+        raise ZMQError(e.errno, f"{e.strerror}: ipc path {addr[6:]!r} is longer than "
+                       f"IPC_PATH_MAX_LEN ({IPC_PATH_MAX_LEN} bytes)") from None
+
+
+class Socket(OptionAttributes, _zmq.Socket):
     """A ZeroMQ socket with pyzmq's API (see ``Context.socket``).
 
-    Socket options are also attributes: ``s.linger = 0``, ``s.identity``, ``s.rcvtimeo``.
+    Socket options are also attributes: ``s.linger = 0``, ``s.identity``, ``s.RCVTIMEO``.
     Sockets are not thread-safe: use one from one thread (or many greenlets of one hub).
+    ``Socket(other)`` and ``Socket.shadow(other)`` wrap another socket (greenzmq's,
+    pyzmq's, or a libzmq address) without owning it.
     """
 
     _monitor_socket = None
+    _repr_cls = "greenzmq.Socket"
+    #: the object this socket shadows, kept alive so that its libzmq socket is too
+    _shadow_obj: Any = None
+    _attr_options = {n: int(v) for n, v in _c.SocketOption.__members__.items()}
 
     if TYPE_CHECKING:  # options are attributes too (s.linger, s.identity): made at import
         def __getattr__(self, name: str) -> Any: ...
@@ -53,10 +101,47 @@ class Socket(_zmq.Socket):
         def __setattr__(self, name: str, value: Any) -> None: ...
 
     # --- life cycle ------------------------------------------------------------------------
+    def __init__(self, context: Any = None, socket_type: int = -1, shadow: Any = 0,
+                 copy_threshold: int | None = None) -> None:
+        if context is not None and not isinstance(context, _zmq.Context) \
+                and hasattr(context, "underlying"):
+            shadow, context = context, None  # Socket(other_socket): a shadow, as in pyzmq
+        if shadow and not isinstance(shadow, int):
+            shadowed = shadow
+            shadow = _address(shadowed)
+            self._shadow_obj = shadowed
+            if context is None:
+                context = getattr(shadowed, "context", None)
+                if context is not None and not isinstance(context, _zmq.Context):
+                    # a pyzmq socket: its context, shadowed too
+                    from greenzmq.core.context import Context
+
+                    context = Context.shadow(context)
+        super().__init__(context, socket_type, shadow, copy_threshold)
+
     @classmethod
-    def shadow(cls, address: int) -> "Socket":
-        """Wrap an existing libzmq socket (by address) without owning it."""
+    def shadow(cls, address: Any) -> "Socket":
+        """Wrap an existing libzmq socket without owning it (close() leaves it open).
+
+        ``address`` is an int (``other.underlying``) or the socket object itself (greenzmq's
+        or pyzmq's), which the shadow then keeps alive.
+        """
         return cls(shadow=address)
+
+    def __copy__(self, memo: Any = None) -> "Socket":
+        # as in pyzmq: a copy is a shadow of the same libzmq socket
+        return type(self).shadow(self)
+
+    __deepcopy__ = __copy__
+
+    def __repr__(self) -> str:
+        cls = type(self)
+        name = cls.__dict__.get("_repr_cls") or f"{cls.__module__}.{cls.__name__}"
+        try:
+            stype = f"zmq.{_c.SocketType(self.socket_type).name}"
+        except ValueError:
+            stype = str(self.socket_type)
+        return f"<{name}({stype}) at {id(self):#x}{' closed' if self.closed else ''}>"
 
     def __enter__(self) -> "Socket":
         return self
@@ -67,7 +152,11 @@ class Socket(_zmq.Socket):
     # --- endpoints -------------------------------------------------------------------------
     def bind(self, addr: str) -> _EndpointContext:
         """Bind to ``addr``; the result, used in ``with``, unbinds on exit."""
-        super().bind(addr)
+        try:
+            super().bind(addr)
+        except ZMQError as e:
+            _explain_ipc_path(e, addr)
+            raise
         if "*" in addr or addr.endswith(":0"):
             addr = self.last_endpoint.decode()
         return _EndpointContext(self, "bind", addr)

@@ -216,7 +216,8 @@ class Device:
     Parameters
     ----------
     device_type : int
-        QUEUE, FORWARDER or STREAMER (libzmq forwards the same way for all three).
+        QUEUE, FORWARDER or STREAMER (libzmq forwards the same way for all three; any
+        other int is accepted and forwards the same way too, as in pyzmq).
     in_type, out_type : int
         Socket types of the two ends. ``out_type < 0`` uses one socket for both ends.
 
@@ -236,10 +237,10 @@ class Device:
     def __init__(
         self, device_type: int = QUEUE, in_type: int | None = None, out_type: int | None = None
     ) -> None:
-        if device_type not in _DEVICE_TYPES:
-            raise ValueError(
-                f"device_type must be QUEUE, FORWARDER or STREAMER, not {device_type!r}"
-            )
+        # pyzmq accepts any int here (libzmq forwards the same way whatever the type), and
+        # pyzmq's own tests pass e.g. ThreadDevice(PULL, PUSH, -1): only the type is checked
+        if isinstance(device_type, bool) or not isinstance(device_type, int):
+            raise TypeError(f"device_type must be an int, not {type(device_type).__name__}")
         if in_type is None:
             raise TypeError("in_type must be specified")
         if out_type is None:
@@ -365,7 +366,7 @@ class Device:
         """Make the sockets and run the device loop (returns when the context ends)."""
         ins, outs = self._setup_sockets()
         self._notify_setup_done()
-        device(self.device_type, ins, outs)
+        device(self.device_type if self.device_type in _DEVICE_TYPES else QUEUE, ins, outs)
 
     def _close_sockets(self) -> None:
         for sock in self._sockets:

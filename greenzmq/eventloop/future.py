@@ -29,7 +29,10 @@ from greenzmq.error import Again, ZMQError
 from greenzmq.eventloop.ioloop import IOLoop
 from greenzmq.utils import jsonapi
 
-__all__ = ["Context", "Socket", "Poller"]
+__all__ = ["Context", "Socket", "Poller", "CancelledError"]
+
+#: what awaiting a cancelled operation raises (its futures are asyncio's; pyzmq's name)
+CancelledError = asyncio.CancelledError
 
 _base_send = greenzmq.Socket.send
 _base_send_multipart = greenzmq.Socket.send_multipart

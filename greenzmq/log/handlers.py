@@ -45,10 +45,10 @@ class PUBHandler(logging.Handler):
         sockets of ``greenzmq.green_gevent`` and ``greenzmq.green_eventlet``, so a
         handler used inside gevent or eventlet code never blocks the hub.
     context : Context, optional
-        The context for a socket the handler creates; default
-        ``greenzmq.Context.instance()``.
-    root_topic : str
-        The first part of every topic; '' for none.
+        The context for a socket the handler creates; default a new
+        ``greenzmq.Context()`` of the handler's own (as in pyzmq).
+    root_topic : str or bytes
+        The first part of every topic; '' for none (bytes are UTF-8 decoded, as in pyzmq).
 
     Notes
     -----
@@ -76,7 +76,7 @@ class PUBHandler(logging.Handler):
             if context is None:
                 import greenzmq
 
-                context = greenzmq.Context.instance()
+                context = greenzmq.Context()
             self.ctx = context
             self.socket = context.socket(PUB)
             try:
@@ -99,12 +99,14 @@ class PUBHandler(logging.Handler):
         return self._root_topic
 
     @root_topic.setter
-    def root_topic(self, value: str) -> None:
+    def root_topic(self, value: str | bytes) -> None:
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
         if not isinstance(value, str):
-            raise TypeError(f"root_topic must be a str, not {type(value).__name__}")
+            raise TypeError(f"root_topic must be a str or bytes, not {type(value).__name__}")
         self._root_topic = value
 
-    def setRootTopic(self, root_topic: str) -> None:  # noqa: N802 - logging's naming
+    def setRootTopic(self, root_topic: str | bytes) -> None:  # noqa: N802 - logging's naming
         """Set :attr:`root_topic` (pyzmq's spelling)."""
         self.root_topic = root_topic
 

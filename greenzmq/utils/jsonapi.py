@@ -27,3 +27,6 @@ def loads(s: bytes | bytearray | memoryview | str, **kwargs: Any) -> Any:
     elif not isinstance(s, str):
         raise TypeError(f"loads expects bytes or str, not {type(s).__name__}")
     return json.loads(s, **kwargs)
+
+#: the JSON module in use (pyzmq's name; always the standard library's json here)
+jsonmod = json

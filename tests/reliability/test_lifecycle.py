@@ -83,8 +83,8 @@ def test_gc_cycle_in_process_warns_and_closes() -> None:
     s = ctx.socket(zmq.PUSH)
     s.connect(f"tcp://127.0.0.1:{free_tcp_port()}")
     s.send(b"never delivered")
-    s.ctx_ref = ctx
-    ctx.sock_ref = s
+    s._ctx_ref = ctx
+    ctx._sock_ref = s
     ref = weakref.ref(s)
     del ctx, s
     t0 = time.monotonic()

@@ -557,8 +557,8 @@ def exit_open(hub: hubs.Base, variant: str, endpoint: str = "") -> dict:
     pull = ctx.socket(zmq.PULL)
     pull.bind("inproc://exit-open")
     if variant == "cycle":
-        ctx.keep = push  # Context <-> Socket cycle, only the collector can free it
-        push.keep_ctx = ctx
+        ctx._keep = push  # Context <-> Socket cycle, only the collector can free it
+        push._keep_ctx = ctx
     elif variant == "blocked":
         # a task parked in recv when the interpreter exits
         hub.spawn(pull.recv)
@@ -609,18 +609,18 @@ def gc_orders(hub: hubs.Base, rounds: int = 20) -> dict:
                     gc.collect()
                     del socks
                 elif name.startswith("cycle"):
-                    ctx.socks = socks
+                    ctx._socks = socks
                     for s in socks:
-                        s.ctx_ref = ctx
+                        s._ctx_ref = ctx
                     del ctx, socks, s
                 elif name == "socket_cycle":
                     for x, y in zip(socks, socks[1:] + socks[:1]):
-                        x.peer = y
+                        x._peer = y
                     del socks, x, y
                     gc.collect()
                     del ctx
                 else:
-                    socks[0].ctx_ref = ctx
+                    socks[0]._ctx_ref = ctx
                     del ctx
                     socks.pop(1)
                     gc.collect()
