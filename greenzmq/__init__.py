@@ -18,6 +18,7 @@ from greenzmq.core import _zmq as _core
 from greenzmq.core.version import (
     __revision__, __version__, greenzmq_version, pyzmq_version, pyzmq_version_info,
 )
+from greenzmq._install import install_as_zmq
 
 #: pyzmq's flag for a build with libzmq's draft API (greenzmq binds the stable API only)
 PYZMQ_DRAFT_API = False
@@ -55,7 +56,7 @@ __all__ = sorted(set(
     + ["constants", "DraftFDWarning", "DRAFT_API", "PYZMQ_DRAFT_API", "IPC_PATH_MAX_LEN",
        "SyncContext", "SyncSocket", "_FINISHED_TRACKER", "get_includes", "get_library_dirs",
        "pyzmq_version", "pyzmq_version_info", "greenzmq_version", "__version__",
-       "__revision__"]) - {"_check_rc"})
+       "__revision__", "install_as_zmq"]) - {"_check_rc"})
 
 
 def __getattr__(name: str):
