@@ -92,8 +92,7 @@ class Context(_green.Context):
     _socket_class = Socket
 
     if TYPE_CHECKING:  # socket() makes this module's green sockets
-        def socket(self, socket_type: int, socket_class: type | None = None,
-                   **kwargs: Any) -> Socket: ...
+        def socket(self, socket_type: int, socket_class: Any = None, **kw: Any) -> Socket: ...
 
 
 class Poller(_green.Poller):

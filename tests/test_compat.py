@@ -148,7 +148,8 @@ def test_garbage_face_has_no_refs():
 
 def test_newer_constants_and_option_types():
     assert zmq.HWM == 1 and zmq.BUSY_POLL == 113 and zmq.HICCUP_MSG == 114
-    assert zmq.NORM_CC is zmq.NormMode.CC and zmq.EVENT_ALL_V2 == zmq.EVENT_ALL | zmq.EVENT_PIPES_STATS
+    assert zmq.NORM_CC is zmq.NormMode.CC
+    assert zmq.EVENT_ALL_V2 == zmq.EVENT_ALL | zmq.EVENT_PIPES_STATS
     assert zmq.IDENTITY._opt_type is zmq.constants._OptType.bytes
     assert zmq.AFFINITY._opt_type is zmq.constants._OptType.int64
     assert zmq.LINGER._opt_type is zmq.constants._OptType.int

@@ -10,7 +10,7 @@ _here = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
 del sys.modules["sitecustomize"]
 try:
-    import sitecustomize  # noqa: F401  (the hidden one, if any)
+    import sitecustomize  # type: ignore[import-not-found]  # noqa: F401  (the hidden one)
 except ImportError:
     pass
 

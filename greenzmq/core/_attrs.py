@@ -26,10 +26,10 @@ class OptionAttributes:
     _attr_options: dict[str, int] = {}
 
     def _get_attr_opt(self, name: str, opt: int) -> Any:
-        return self.get(opt)  # type: ignore[attr-defined]
+        return self.get(opt)  # type: ignore[attr-defined,unused-ignore]
 
     def _set_attr_opt(self, name: str, opt: int, value: Any) -> None:
-        self.set(opt, value)  # type: ignore[attr-defined]
+        self.set(opt, value)  # type: ignore[attr-defined,unused-ignore]
 
     def __getattr__(self, name: str) -> Any:
         upper = name.upper()
