@@ -19,7 +19,7 @@ $(STAMP): setup.cfg pyproject.toml Makefile
 	@$(MAKE) --no-print-directory deps
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q -U pip setuptools wheel "Cython>=3"
-	$(VPY) -m pip install -q "pytest>=7" pytest-timeout hypothesis "gevent>=22" "eventlet>=0.33" "tornado>=6" pyzmq mypy build matplotlib ruff cython-lint pycodestyle
+	$(VPY) -m pip install -q "pytest>=7" pytest-timeout hypothesis "gevent>=22" "eventlet>=0.33" "tornado>=6" pyzmq uvloop mypy build matplotlib ruff cython-lint pycodestyle
 	touch $(STAMP)
 
 venv: $(STAMP)

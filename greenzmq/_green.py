@@ -39,7 +39,7 @@ from typing import Any, Callable, Sequence
 try:
     from greenlet import getcurrent
 except ImportError:  # asyncio alone needs no greenlet
-    getcurrent = None  # type: ignore[assignment]
+    getcurrent = None
 
 from greenzmq import constants as _c
 from greenzmq._realthread import allocate_lock as _allocate_lock, start_new_thread as _start_thread
@@ -290,7 +290,7 @@ class _State:
                 old, self.watcher, self.wloop = self.watcher, None, None
                 if old is not None:
                     _close_watcher(old)
-                self.watcher = self.hub.io(self.ref().fileno(), False)
+                self.watcher = self.hub.io(self.ref().fileno(), False)  # type: ignore[union-attr]
                 self.wloop = loop
             self.watcher.start(_on_fd, self)
             self.watching = True

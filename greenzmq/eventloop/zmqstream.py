@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import inspect
 import pickle
+import sys
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+import greenzmq
 from greenzmq.constants import EAGAIN, ENOTSOCK, ETERM, EVENTS, FD, NOBLOCK, POLLIN, POLLOUT
 from greenzmq.error import ZMQError
 from greenzmq.eventloop.ioloop import IOLoop
@@ -77,6 +80,13 @@ class ZMQStream:
             raise TypeError(f"ZMQStream needs a greenzmq Socket, not {type(socket).__name__}")
         if socket.closed:
             raise ZMQError(ENOTSOCK)
+        aio = sys.modules.get("greenzmq.asyncio")
+        if aio is not None and isinstance(socket, aio.Socket):
+            # its send/recv return Futures: the stream drives a plain socket over the same
+            # libzmq socket instead, as pyzmq does
+            warnings.warn("ZMQStream needs a plain greenzmq.Socket; using one that shadows "
+                          f"the {type(socket).__name__} given", RuntimeWarning, stacklevel=2)
+            socket = greenzmq.Socket(shadow=socket.underlying)
         self.socket = socket
         # kept after close() so that delegated methods still reach the (closed)
         # socket and raise ENOTSOCK rather than a confusing AttributeError

@@ -16,8 +16,9 @@ SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
 def test_signal_storm_loses_no_wakeup(hub):
     """A 0.3 ms itimer whose handler raises inside send/recv of four greenlets on one
     DEALER: afterwards all four get every reply and nothing stays parked (subprocess)."""
-    proc = subprocess.run([sys.executable, os.path.join(SCRIPTS, "signal_storm.py"), hub.name, "1.5"],
-                          capture_output=True, text=True, timeout=80)
+    script = os.path.join(SCRIPTS, "signal_storm.py")
+    proc = subprocess.run([sys.executable, script, hub.name, "1.5"], capture_output=True, text=True,
+                          timeout=80)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     assert lines, proc.stderr[-2000:]
     out = json.loads(lines[-1])

@@ -34,7 +34,7 @@ else:
             return False
         return True
 
-import greenzmq
+import greenzmq  # noqa: E402 - after the hub's module
 
 
 class Interrupt(Exception):
@@ -109,5 +109,5 @@ out = {"hub": hubname, "raised": count["raised"], "calm_replies": calm_replies, 
        "nwait": st.nwait, "queued": len(st.rq) + len(st.sq)}
 print(json.dumps(out), flush=True)
 stop_echo.set()
-import os
+import os  # noqa: E402
 os._exit(0 if ok and calm_replies == [20] * 4 and st.nwait == 0 else 1)

@@ -1,0 +1,623 @@
+"""greenzmq for asyncio: ``import greenzmq.asyncio`` replaces ``zmq.asyncio``.
+
+Context, Socket and Poller with pyzmq's ``zmq.asyncio`` API: every blocking method
+(send, recv, their multipart/string/json/pyobj/serialized forms, recv_into, poll)
+returns an awaitable Future. The waiting is done by greenzmq's one wait engine
+(``greenzmq._green``); this module is its asyncio adapter: a waiter completes its
+Future where a greenlet would be switched back to.
+
+An operation first tries at once with NOBLOCK and, when it can go, returns a Future
+that is already done (no trip through the loop). Only on EAGAIN does it queue (FIFO
+per direction) and the socket's ZMQ_FD get a reader on the running loop, for as long
+as somebody waits. Cancelling a pending Future loses no message: a message is taken
+only in the same step that completes the Future. RCVTIMEO/SNDTIMEO fail a queued
+operation with Again; close() fails pending operations with ZMQError(ENOTSOCK) and
+cancels pending polls; context termination fails them with ContextTerminated. Bad
+input gives the same errors as the plain socket, raised by the await.
+
+A socket belongs to one loop at a time (it may move to another loop or thread between
+waits, as pyzmq allows); any asyncio loop works (uvloop too).
+"""
+from __future__ import annotations
+
+import asyncio
+import pickle
+import warnings
+from asyncio import Future, get_running_loop
+from asyncio import Future as _Future
+from operator import index
+from typing import Any, Callable, Sequence
+
+from greenzmq import _green
+from greenzmq import constants as _c
+from greenzmq._green import (
+    EVENTS, NOBLOCK, POLLIN, RCVMORE, RCVTIMEO, SNDTIMEO, _CLOSED, _READY, _TIMEOUT,
+    _State, _register, _poking,
+)
+from greenzmq.core._zmq import Context as _CContext, Socket as _CSocket
+from greenzmq.core.context import Context as _CoreContext
+from greenzmq.core.poll import Poller as _CorePoller
+from greenzmq.core.socket import Socket as _CoreSocket
+from greenzmq.error import Again, ZMQError
+from greenzmq.utils import jsonapi
+
+__all__ = ["Context", "Socket", "Poller", "ZMQEventLoop", "install"]
+
+ENOTSOCK = int(_c.ENOTSOCK)
+_c_recv = _CoreSocket.recv
+_c_send = _CoreSocket.send
+_c_recv_multipart = _CoreSocket.recv_multipart
+_c_send_multipart = _CoreSocket.send_multipart
+_c_recv_into = _CoreSocket.recv_into
+_c_getsockopt = _CoreSocket.getsockopt
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    try:
+        return get_running_loop()
+    except RuntimeError:
+        # pyzmq allows making Futures before the loop runs (it warns too)
+        warnings.warn("No running event loop. greenzmq.asyncio should be used from within "
+                      "an asyncio loop.", RuntimeWarning, stacklevel=4)
+        return asyncio.get_event_loop_policy().get_event_loop()
+
+
+class _Watcher:
+    """A reader (writer) on one loop with the engine's start/stop/close interface."""
+
+    __slots__ = ("loop", "fd", "write", "on")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, fd: int, write: bool) -> None:
+        self.loop, self.fd, self.write, self.on = loop, fd, write, False
+
+    def start(self, cb: Callable[..., Any], *args: Any) -> None:
+        if not self.on:
+            if self.write:
+                self.loop.add_writer(self.fd, cb, *args)
+            else:
+                self.loop.add_reader(self.fd, cb, *args)
+            self.on = True
+
+    def stop(self) -> None:
+        if self.on:
+            self.on = False
+            if self.loop.is_closed():
+                return
+            if self.write:
+                self.loop.remove_writer(self.fd)
+            else:
+                self.loop.remove_reader(self.fd)
+
+    close = stop
+
+
+class _AsyncioHub(_green.Hub):
+    """The engine's loop adapter for asyncio: the running loop of the calling thread."""
+
+    def current(self) -> Any:
+        return _loop()
+
+    def io(self, fd: int, write: bool) -> Any:
+        return _Watcher(_loop(), fd, write)
+
+    def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        _loop().call_soon(fn, *args)
+
+    def call_later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
+        return _loop().call_later(seconds, fn, *args).cancel
+
+
+_HUB = _AsyncioHub()
+
+
+# --- waiters: resumed with a reason, they complete their Future in place --------------
+
+def _in_thread_of(fut: Future) -> bool:
+    """True when ``fut``'s loop may be touched from here (its thread, or it is not running)."""
+    loop = fut.get_loop()
+    try:
+        return get_running_loop() is loop
+    except RuntimeError:
+        return not loop.is_running()
+
+
+class _OpWaiter:
+    """A queued send or recv: ``fn(sock, *args)`` runs when the socket can take it."""
+
+    __slots__ = ("sock", "st", "q", "fut", "fn", "args", "timer", "queued")
+
+    def __init__(self, sock: Socket, q: list, fut: Future, fn: Callable[..., Any],
+                 args: tuple) -> None:
+        self.sock, self.st, self.q, self.fut, self.fn, self.args = sock, sock._gs, q, fut, fn, args
+        self.timer: Any = None
+        self.queued = True
+
+    def leave(self) -> None:
+        if self.queued:
+            st = self.st
+            self.queued = False
+            st.nwait -= 1
+            self.q.remove(self)
+            if self.timer is not None:
+                self.timer.cancel()
+            if not st.nwait:
+                st.unwatch()
+
+    def resume(self, reason: str, hub: Any) -> bool:
+        fut = self.fut
+        if not self.queued:
+            return False
+        if fut.done():  # cancelled; its done callback has not run yet
+            self.leave()
+            return True
+        if reason is _READY:
+            try:
+                r = self.fn(self.sock, *self.args)
+            except Again:
+                return False
+            except Exception as e:  # noqa: BLE001 - the awaiting task raises it
+                self.leave()
+                fut.set_exception(e)
+                return True
+            self.leave()
+            fut.set_result(r)
+            return True
+        if not _in_thread_of(fut):  # close() from another thread
+            fut.get_loop().call_soon_threadsafe(self.resume, reason, hub)
+            return False
+        self.leave()
+        fut.set_exception(Again() if reason is _TIMEOUT else ZMQError(ENOTSOCK))
+        if reason is _TIMEOUT:
+            self.st.poke()  # we leave the head of the queue: the next one may go
+        return True
+
+    def done(self, fut: Future) -> None:
+        """Done callback: a Future cancelled (or completed by its owner) leaves the queue."""
+        if self.queued:
+            self.leave()
+            self.st.poke()
+
+
+class _PollWaiter:
+    """A pending ``Socket.poll``: its Future gets the ready events within ``mask``."""
+
+    __slots__ = ("sock", "st", "fut", "mask", "timer")
+
+    def __init__(self, sock: Socket, fut: Future, mask: int) -> None:
+        self.sock, self.st, self.fut, self.mask = sock, sock._gs, fut, mask
+        self.timer: Any = None
+
+    def leave(self) -> None:
+        st = self.st
+        if st.polls.pop(self, None) is not None:
+            st.nwait -= 1
+            if self.timer is not None:
+                self.timer.cancel()
+            if not st.nwait:
+                st.unwatch()
+
+    def resume(self, reason: str, hub: Any) -> bool:
+        fut = self.fut
+        if self not in self.st.polls:
+            return False
+        if fut.done():
+            self.leave()
+            return True
+        if reason is _CLOSED:
+            if not _in_thread_of(fut):
+                fut.get_loop().call_soon_threadsafe(self.resume, reason, hub)
+                return False
+            self.leave()
+            fut.cancel()  # as pyzmq does for a poll on a socket closed under it
+            return True
+        self.leave()
+        if reason is _TIMEOUT:
+            fut.set_result(0)
+        else:
+            try:
+                fut.set_result(self.sock._events() & self.mask)
+            except ZMQError as e:
+                fut.set_exception(e)
+        return True
+
+    def done(self, fut: Future) -> None:
+        self.leave()
+
+
+class _Wake:
+    """A Poller's waiter: registered on every item, any readiness sets its Future."""
+
+    __slots__ = ("fut",)
+
+    def __init__(self, fut: Future) -> None:
+        self.fut = fut
+
+    def resume(self, reason: str, hub: Any) -> bool:
+        fut = self.fut
+        if not fut.done():
+            if _in_thread_of(fut):
+                fut.set_result(reason)
+            else:
+                fut.get_loop().call_soon_threadsafe(_set_once, fut, reason)
+        return False
+
+
+def _set_once(fut: Future, value: Any) -> None:
+    if not fut.done():
+        fut.set_result(value)
+
+
+def _failed(exc: BaseException) -> Future:
+    fut = _loop().create_future()
+    fut.set_exception(exc)
+    return fut
+
+
+def _flags(flags: Any) -> int:
+    return flags if type(flags) is int else index(flags)
+
+
+def _then(src: Future, convert: Callable[[Any], Any]) -> Future:
+    """A Future of ``convert(src.result())``; cancelling it cancels ``src`` if pending."""
+    if src.done() and not src.cancelled() and src.exception() is None:
+        out = src.get_loop().create_future()
+        try:
+            out.set_result(convert(src.result()))
+        except Exception as e:  # noqa: BLE001 - a decoding error belongs to the await
+            out.set_exception(e)
+        return out
+    out = src.get_loop().create_future()
+
+    def finish(f: Future) -> None:
+        if out.done():
+            if not f.cancelled() and f.exception() is None:
+                warnings.warn(f"Future {out} was cancelled after {f} received a message: "
+                              "a message has been dropped", RuntimeWarning, stacklevel=1)
+            return
+        exc = None if f.cancelled() else f.exception()
+        if f.cancelled():
+            out.cancel()
+        elif exc is not None:
+            out.set_exception(exc)
+        else:
+            try:
+                out.set_result(convert(f.result()))
+            except Exception as e:  # noqa: BLE001 - a decoding error belongs to the await
+                out.set_exception(e)
+
+    src.add_done_callback(finish)
+    out.add_done_callback(lambda o: src.cancel() if o.cancelled() else None)
+    return out
+
+
+# --- the classes -------------------------------------------------------------------------
+
+class Socket(_CoreSocket):
+    """A socket whose blocking methods return awaitable Futures (pyzmq's zmq.asyncio).
+
+    ``Socket(sync_socket)`` or ``Socket.from_socket(sync_socket)`` wraps an existing
+    socket (both share the libzmq socket).
+    """
+
+    _hub: Any = _HUB
+    _shadow_sock: Any = None
+
+    def __init__(self, context: Any = None, socket_type: int = -1, io_loop: Any = None,
+                 _from_socket: Any = None, **kwargs: Any) -> None:
+        if isinstance(context, _CSocket):
+            context, _from_socket = None, context
+        if _from_socket is not None:
+            super().__init__(_from_socket.context, shadow=_from_socket.underlying)
+            self._shadow_sock = _from_socket  # keeps the owner (and its libzmq socket) alive
+        else:
+            super().__init__(context, socket_type, **kwargs)
+        if io_loop is not None:
+            warnings.warn(f"{type(self).__name__}(io_loop) is deprecated (as in pyzmq 22.2): "
+                          "the running loop is used", DeprecationWarning, stacklevel=2)
+        self._gs = _State(self, self._hub)
+
+    @classmethod
+    def from_socket(cls, socket: Any, io_loop: Any = None) -> Socket:
+        """An asyncio socket over an existing socket's libzmq socket."""
+        return cls(_from_socket=socket, io_loop=io_loop)
+
+    @property
+    def _recv_futures(self) -> list:
+        # pyzmq's name for the queue of pending receives (its tests look at it)
+        return self._gs.rq
+
+    @property
+    def _send_futures(self) -> list:
+        return self._gs.sq
+
+    def _get_loop(self) -> asyncio.AbstractEventLoop:
+        return _loop()
+
+    # --- the one submit path -----------------------------------------------------------
+
+    def _submit(self, d: int, fn: Callable[..., Any], args: tuple, flags: int) -> Future:
+        """Try ``fn(self, *args)`` (a NOBLOCK core call) now; on EAGAIN queue it."""
+        try:
+            loop = get_running_loop()
+        except RuntimeError:
+            loop = _loop()
+        fut: Future = _Future(loop=loop)  # not loop.create_future(): one Python call less
+        st = self._gs
+        q = st.sq if d else st.rq
+        # the rest of a message read frame by frame goes past the queue (see _green)
+        if not q or flags & NOBLOCK or (not d and _c_getsockopt(self, RCVMORE)):
+            wait = False
+            try:
+                try:
+                    fut.set_result(fn(self, *args))
+                except Again as e:
+                    if flags & NOBLOCK:
+                        fut.set_exception(e)
+                    else:
+                        wait = True
+                except Exception as e:  # noqa: BLE001 - bad input: raised by the await
+                    fut.set_exception(e)
+                if st.nwait:
+                    st.poke()
+            except BaseException:  # hand on what the call may have eaten (see _green)
+                if st.nwait:
+                    st.poke()
+                raise
+            if not wait:
+                return fut
+        w = _OpWaiter(self, q, fut, fn, args)
+        st.nwait += 1  # undone by w.leave()
+        q.append(w)
+        fut.add_done_callback(w.done)
+        timeout = _c_getsockopt(self, SNDTIMEO if d else RCVTIMEO)
+        if timeout >= 0:
+            w.timer = fut.get_loop().call_later(timeout / 1000.0, w.resume, _TIMEOUT, None)
+        st.watch()
+        st.poke()  # ZMQ_EVENTS before we sleep: the edge may have passed already
+        return fut
+
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Future:  # type: ignore[override]
+        """Receive one frame; a Future of bytes (a Frame with copy=False)."""
+        if type(flags) is not int:
+            try:
+                flags = index(flags)
+            except Exception as e:  # noqa: BLE001 - raised by the await
+                return _failed(e)
+        return self._submit(0, _c_recv, (flags | NOBLOCK, copy, track), flags)
+
+    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Future:  # type: ignore[override]
+        """Receive a whole multipart message; a Future of its frames."""
+        if type(flags) is not int:
+            try:
+                flags = index(flags)
+            except Exception as e:  # noqa: BLE001 - raised by the await
+                return _failed(e)
+        return self._submit(0, _c_recv_multipart, (flags | NOBLOCK, copy, track), flags)
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> Future:  # type: ignore[override]
+        """Receive one frame into ``buffer``; a Future of the frame's full length."""
+        if type(flags) is not int:
+            try:
+                flags = index(flags)
+            except Exception as e:  # noqa: BLE001 - raised by the await
+                return _failed(e)
+        return self._submit(0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK), flags)
+
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[override]
+             routing_id: Any = None, group: Any = None) -> Future:
+        """Send one frame; a Future of None (a MessageTracker with track=True)."""
+        if type(flags) is not int:
+            try:
+                flags = index(flags)
+            except Exception as e:  # noqa: BLE001 - raised by the await
+                return _failed(e)
+        if routing_id is not None or group is not None:  # draft API: the core's own path
+            return self._submit(1, _c_send, (data, flags | NOBLOCK, copy, track, routing_id, group),
+                                flags)
+        return self._submit(1, _c_send, (data, flags | NOBLOCK, copy, track), flags)
+
+    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,  # type: ignore[override]
+                       track: bool = False, **kwargs: Any) -> Future:
+        """Send a multipart message (atomically); a Future of None or a MessageTracker."""
+        try:
+            flags = _flags(flags)
+            if not isinstance(msg_parts, (list, tuple)):
+                msg_parts = list(msg_parts)  # an iterator is consumed once, not per try
+        except Exception as e:  # noqa: BLE001
+            return _failed(e)
+        fn: Callable[..., Any]
+        if kwargs:
+            def fn(sock: Any, *args: Any) -> Any:
+                return _c_send_multipart(sock, *args, **kwargs)
+        else:
+            fn = _c_send_multipart
+        return self._submit(1, fn, (msg_parts, flags | NOBLOCK, copy, track), flags)
+
+    # --- helpers: the sends inherit (they return self.send's Future); receives chain ----
+
+    def _sending(self, make: Callable[[], Future]) -> Future:
+        try:
+            return make()
+        except Exception as e:  # noqa: BLE001 - bad input (encoding, pickling): via the await
+            return _failed(e)
+
+    def send_string(self, u: str, flags: int = 0, copy: bool = True, encoding: str = "utf-8",
+                    **kwargs: Any) -> Future:
+        """Send a str, encoded."""
+        return self._sending(lambda: super(Socket, self).send_string(u, flags, copy, encoding,
+                                                                     **kwargs))
+
+    send_unicode = send_string
+
+    def send_pyobj(self, obj: Any, flags: int = 0, protocol: int = pickle.DEFAULT_PROTOCOL,
+                   **kwargs: Any) -> Future:
+        """Send a pickled object."""
+        return self._sending(lambda: super(Socket, self).send_pyobj(obj, flags, protocol, **kwargs))
+
+    def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Future:
+        """Send an object as JSON."""
+        return self._sending(lambda: super(Socket, self).send_json(obj, flags, **kwargs))
+
+    def send_serialized(self, msg: Any, serialize: Callable[[Any], Sequence[Any]],
+                        flags: int = 0, copy: bool = True, **kwargs: Any) -> Future:
+        """Send ``serialize(msg)`` as one multipart message."""
+        return self._sending(lambda: super(Socket, self).send_serialized(msg, serialize, flags,
+                                                                         copy, **kwargs))
+
+    def recv_string(self, flags: int = 0, encoding: str = "utf-8") -> Future:  # type: ignore[override]
+        """Receive a frame decoded as text."""
+        return _then(self.recv(flags), lambda b: b.decode(encoding))
+
+    recv_unicode = recv_string  # type: ignore[assignment]
+
+    def recv_json(self, flags: int = 0, **kwargs: Any) -> Future:
+        """Receive a JSON document."""
+        return _then(self.recv(flags), lambda b: jsonapi.loads(b, **kwargs))
+
+    def recv_pyobj(self, flags: int = 0) -> Future:
+        """Receive a pickled object (never from peers you do not trust)."""
+        return _then(self.recv(flags), pickle.loads)
+
+    def recv_serialized(self, deserialize: Callable[[list], Any], flags: int = 0,
+                        copy: bool = True) -> Future:
+        """Receive a multipart message; a Future of ``deserialize(frames)``."""
+        return _then(self.recv_multipart(flags, copy), deserialize)
+
+    # --- poll, options, close --------------------------------------------------------------
+
+    def poll(self, timeout: float | None = None, flags: int = POLLIN) -> Future:  # type: ignore[override]
+        """A Future of the events in ``flags`` ready within ``timeout`` ms (0 when none).
+
+        None or a negative timeout waits forever.
+        """
+        try:
+            flags = _flags(flags)
+            if self.closed or self._gs.closed:
+                raise ZMQError(ENOTSOCK)
+            ready = self._events() & flags
+        except Exception as e:  # noqa: BLE001
+            return _failed(e)
+        st = self._gs
+        if st.nwait:
+            st.poke()
+        fut = _loop().create_future()
+        if ready or timeout == 0:
+            fut.set_result(ready)
+            return fut
+        w = _PollWaiter(self, fut, flags)
+        st.nwait += 1  # undone by w.leave()
+        st.polls[w] = flags
+        fut.add_done_callback(w.done)
+        if timeout is not None and timeout > 0:
+            w.timer = fut.get_loop().call_later(timeout / 1000.0, w.resume, _TIMEOUT, None)
+        st.watch()
+        st.poke()
+        return fut
+
+    def getsockopt(self, option: int) -> Any:
+        """Get an option; reading EVENTS also resumes the waiters it concerns."""
+        value = _c_getsockopt(self, option)
+        if option == EVENTS:
+            st = self._gs
+            if st.nwait:
+                st.wake(value, st.hub)
+        return value
+
+    get = getsockopt
+
+    def close(self, linger: int | None = None) -> None:
+        """Close; pending sends/receives fail with ZMQError(ENOTSOCK), polls are cancelled."""
+        st = getattr(self, "_gs", None)
+        if st is not None and not self.closed:
+            st.close()
+        super().close(linger)
+
+
+for _name in ("bind", "connect", "unbind", "disconnect", "bind_to_random_port"):
+    setattr(Socket, _name, _poking(_name))
+del _name
+
+
+class Poller(_CorePoller):
+    """A Poller whose ``poll`` returns an awaitable Future of ``[(socket, events)]``."""
+
+    _socket_class = Socket
+
+    def poll(self, timeout: float | None = -1) -> Future:  # type: ignore[override]
+        """Wait up to ``timeout`` ms (None or negative: forever) for any registered item."""
+        try:
+            items = list(self.sockets)
+            ready = self._poll0(items)
+        except Exception as e:  # noqa: BLE001
+            return _failed(e)
+        if ready or timeout == 0:
+            fut = _loop().create_future()
+            fut.set_result(ready)
+            return fut
+        return asyncio.ensure_future(self._wait(items, timeout))
+
+    def _poll0(self, items: list) -> list:
+        ready = _CorePoller.poll(self, 0)
+        for obj, _flags in items:  # zmq_poll read ZMQ_EVENTS: pass the news on
+            st = getattr(obj, "_gs", None)
+            if st is not None and st.nwait:
+                st.poke()
+        return ready
+
+    async def _wait(self, items: list, timeout: float | None) -> list:
+        loop = get_running_loop()
+        deadline = None if timeout is None or timeout < 0 else loop.time() + timeout / 1000.0
+        while True:
+            w = _Wake(loop.create_future())
+            undos: list = []
+            timer = None
+            try:
+                for obj, flags in items:
+                    undos.append(_register(_HUB, w, obj, flags))  # type: ignore[arg-type]
+                ready = self._poll0(items)  # after registering: nothing slips in between
+                if ready:
+                    return ready
+                if deadline is not None:
+                    timer = loop.call_later(max(0.0, deadline - loop.time()), _set_once,
+                                            w.fut, _TIMEOUT)
+                await w.fut
+            finally:
+                if timer is not None:
+                    timer.cancel()
+                for undo in undos:
+                    undo()
+            ready = self._poll0(items)
+            if ready or (deadline is not None and loop.time() >= deadline):
+                return ready
+
+
+class Context(_CoreContext):
+    """A Context whose sockets are :class:`Socket`; ``Context(sync_context)`` shares one."""
+
+    _socket_class = Socket
+    _shadowed: Any = None
+
+    def __init__(self, io_threads: Any = 1, shadow: Any = 0, **kwargs: Any) -> None:
+        if isinstance(io_threads, _CContext):  # pyzmq: Context(other) shares other's context
+            other, io_threads = io_threads, 1
+            shadow = other.underlying
+            self._shadowed = other
+        elif isinstance(shadow, _CContext):
+            self._shadowed = shadow
+            shadow = shadow.underlying
+        super().__init__(io_threads, shadow, **kwargs)
+
+
+class ZMQEventLoop(asyncio.SelectorEventLoop):
+    """Deprecated (as in pyzmq): any asyncio loop works with greenzmq.asyncio sockets."""
+
+    def __init__(self, selector: Any = None) -> None:
+        warnings.warn("ZMQEventLoop is deprecated: use any asyncio loop", DeprecationWarning,
+                      stacklevel=2)
+        super().__init__(selector)
+
+
+def install() -> None:
+    """Deprecated no-op, kept for pyzmq compatibility."""
+    warnings.warn("greenzmq.asyncio.install() is not needed: any asyncio loop works",
+                  DeprecationWarning, stacklevel=2)
