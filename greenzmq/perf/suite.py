@@ -19,6 +19,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 
+from greenzmq.perf.aioworkloads import ASYNC_WORKLOADS
 from greenzmq.perf.workloads import TARGETS
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "workloads.py")
@@ -27,7 +28,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 # group -> (our target, its anchor)
 GROUPS = {"threads": ("greenzmq", "pyzmq"), "gevent": ("greenzmq-gevent", "zmq.green"),
-          "eventlet": ("greenzmq-eventlet", "eventlet.green.zmq")}
+          "eventlet": ("greenzmq-eventlet", "eventlet.green.zmq"),
+          "asyncio": ("greenzmq-asyncio", "zmq.asyncio")}
 GROUP_OF = {t: g for g, pair in GROUPS.items() for t in pair}
 OURS = {ours for ours, _ in GROUPS.values()}
 # metric -> (unit, higher is better)
@@ -59,6 +61,8 @@ class Spec:
                         + ([f"x{self.tasks}"] if self.tasks else []))
 
     def runs_on(self, target: str) -> bool:
+        if TARGETS[target][1] == "asyncio":  # tasks on one loop: aioworkloads.py
+            return self.workload in ASYNC_WORKLOADS and self.transport in ("inproc", "tcp")
         if self.workload == "mem":  # a check of greenzmq itself, not a comparison
             return target in OURS
         if self.workload == "device":  # zmq.green and eventlet.green have no green device
@@ -96,6 +100,11 @@ GOALS = [
     ("eventlet", "thr inproc 64B", "msgs_per_s", ">=", 2.0),
     ("eventlet", "thr tcp 64B", "msgs_per_s", ">=", 2.0),
     ("threads", "device tcp", "msgs_per_s", ">=", 1.0),
+    ("asyncio", "thr inproc 64B", "msgs_per_s", ">=", 3.0),
+    ("asyncio", "thr tcp 64B", "msgs_per_s", ">=", 3.0),
+    ("asyncio", "lat1 inproc", "usec_rtt", "<=", 0.5),
+    ("asyncio", "fanin x1000", "rt_per_s", ">=", 2.0),
+    ("asyncio", "fanin x1000", "rss_peak_mib", "<=", 1.0),
 ]
 SHARED_GOAL = 0.8  # many greenlets on one socket vs one greenlet alone, same target
 DEVICE_GOAL = 0.5  # a green device in a greenlet vs greenzmq's ThreadDevice
