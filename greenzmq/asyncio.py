@@ -596,6 +596,7 @@ class Context(_CoreContext):
 
     _socket_class = Socket
     _shadowed: Any = None
+    _instance = None  # instance() is this class's own, never the plain Context's (as pyzmq)
 
     def __init__(self, io_threads: Any = 1, shadow: Any = 0, **kwargs: Any) -> None:
         if isinstance(io_threads, _CContext):  # pyzmq: Context(other) shares other's context
