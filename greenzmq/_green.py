@@ -389,6 +389,14 @@ def _on_fd(st: _State) -> None:
         raise
 
 
+def _timed_out() -> Again:
+    """Again for an expired RCVTIMEO/SNDTIMEO, marked so that eventlet.is_timeout(e) and
+    other ``is_timeout`` checks see a timeout (as eventlet.green.zmq's)."""
+    e = Again()
+    e.is_timeout = True
+    return e
+
+
 def _wait_op(sock: Socket, d: int, fn: Callable[..., Any], args: tuple) -> Any:
     """The slow path of a blocking operation: queue, probe, park, retry.
 
@@ -419,7 +427,7 @@ def _wait_op(sock: Socket, d: int, fn: Callable[..., Any], args: tuple) -> Any:
                     spin = False
                     continue
             if deadline is not None and monotonic() >= deadline:
-                raise Again()
+                raise _timed_out()
             st.watch()
             if _park(st.hub, w, deadline) is _CLOSED:
                 raise ZMQError(ENOTSOCK)

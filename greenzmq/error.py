@@ -65,7 +65,12 @@ class ZMQError(ZMQBaseError):
 
 
 class Again(ZMQError):
-    """EAGAIN: the operation would block (NOBLOCK, or RCVTIMEO/SNDTIMEO expired)."""
+    """EAGAIN: the operation would block (NOBLOCK, or RCVTIMEO/SNDTIMEO expired).
+
+    A green socket's expired RCVTIMEO/SNDTIMEO sets ``is_timeout`` (``eventlet.is_timeout``).
+    """
+
+    is_timeout: bool = False
 
     def __init__(self, errno: int | None = EAGAIN, msg: str | None = None) -> None:
         super().__init__(EAGAIN if errno is None else errno, msg)

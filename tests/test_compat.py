@@ -495,3 +495,44 @@ def test_tunnel_connection_reaches_the_remote_through_ssh(ctx, tmp_path, monkeyp
     assert tunnel.try_passwordless_ssh("me@gateway") is True  # fake ssh: `exit` succeeds
     with pytest.raises(ValueError):
         tunnel.open_tunnel("ipc:///tmp/x", "gateway")
+
+
+@pytest.mark.timeout(10)
+def test_subscribe_attribute_sets_the_option(ctx):
+    pub, sub = ctx.socket(zmq.PUB), ctx.socket(zmq.SUB)
+    pub.bind("inproc://sub-attr")
+    sub.connect("inproc://sub-attr")
+    sub.subscribe = "c"  # an option set, though subscribe() is a method too (as pyzmq)
+    sub.rcvtimeo = 100
+    assert callable(sub.subscribe)
+    for _ in range(50):
+        pub.send(b"canary")
+        pub.send(b"other")
+        try:
+            assert sub.recv() == b"canary"
+            break
+        except zmq.Again:
+            continue
+    else:
+        pytest.fail("the subscription set by attribute never took effect")
+
+
+def test_mock_spec_probes_every_attribute(ctx):
+    from unittest import mock
+
+    s = ctx.socket(zmq.SUB)
+    m = mock.Mock(spec=s)  # reads every name of dir(s): unreadable options are AttributeError
+    m.send(b"x")
+    mock.Mock(spec=ctx)
+    assert "connect='inproc://m'" in repr(s.connect("inproc://m"))
+
+
+@pytest.mark.timeout(10)
+def test_closing_the_original_closes_its_shadows(pair):
+    a, _ = pair
+    s = zmq.Socket.shadow(a)
+    a.close()
+    assert s.closed  # never a dangling address
+    with pytest.raises(zmq.ZMQError) as info:
+        s.send(b"x")
+    assert info.value.errno == zmq.ENOTSOCK

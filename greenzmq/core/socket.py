@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import pickle
 import random
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from greenzmq import constants as _c
@@ -36,7 +37,7 @@ class _EndpointContext:
             getattr(self.socket, "unbind" if self.kind == "bind" else "disconnect")(self.addr)
 
     def __repr__(self) -> str:
-        return f"<{self.kind} {self.addr!r} of {self.socket!r}>"
+        return f"<SocketContext({self.kind}={self.addr!r}) of {self.socket!r}>"
 
 
 def _libzmq_files() -> set[str]:
@@ -110,6 +111,9 @@ class Socket(OptionAttributes, _zmq.Socket):
             shadowed = shadow
             shadow = _address(shadowed)
             self._shadow_obj = shadowed
+            if isinstance(shadowed, Socket):
+                # closing the original closes its shadows too: they must not keep its address
+                shadowed.__dict__.setdefault("_shadows", weakref.WeakSet()).add(self)
             if context is None:
                 context = getattr(shadowed, "context", None)
                 if context is not None and not isinstance(context, _zmq.Context):
@@ -118,6 +122,20 @@ class Socket(OptionAttributes, _zmq.Socket):
 
                     context = Context.shadow(context)
         super().__init__(context, socket_type, shadow, copy_threshold)
+
+    def close(self, linger: int | None = None) -> None:
+        """Close the socket (a shadow only lets go of it; shadows of this one close too).
+
+        Parameters
+        ----------
+        linger : int, optional
+            Set LINGER (ms) first: how long term() may wait for unsent messages.
+        """
+        shadows = self.__dict__.get("_shadows")
+        if shadows:
+            for s in list(shadows):
+                s.close()  # a shadow's close only forgets the address
+        super().close(linger)
 
     @classmethod
     def shadow(cls, address: Any) -> "Socket":
@@ -133,6 +151,13 @@ class Socket(OptionAttributes, _zmq.Socket):
         return type(self).shadow(self)
 
     __deepcopy__ = __copy__
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # s.subscribe = b"topic" sets the option, though subscribe() is also a method (pyzmq)
+        if name in ("subscribe", "unsubscribe") and name not in self.__dict__:
+            getattr(self, name)(value)
+            return
+        super().__setattr__(name, value)
 
     def __repr__(self) -> str:
         cls = type(self)
@@ -298,7 +323,15 @@ class Socket(OptionAttributes, _zmq.Socket):
 
 def _option_property(opt: int, bytes_opt: bool) -> property:
     def fget(self: Socket) -> Any:
-        return self.getsockopt(opt)
+        try:
+            return self.getsockopt(opt)
+        except ZMQError as e:
+            if e.errno in (_c.EINVAL, _c.EFAULT):
+                # write-only, or not an option of this socket: no attribute (mock.Mock(spec=)
+                # and hasattr() probe every name), as in pyzmq
+                raise AttributeError(f"option {_c.SocketOption(opt).name} cannot be read "
+                                     f"here: {e}") from None
+            raise
 
     def fset(self: Socket, value: Any) -> None:
         if bytes_opt and isinstance(value, str):

@@ -8,6 +8,8 @@ tornado is an optional dependency (the ``tornado`` extra).
 """
 from __future__ import annotations
 
+import warnings
+
 try:
     from tornado.ioloop import IOLoop, PeriodicCallback
 except ImportError as exc:  # pragma: no cover - exercised only without tornado
@@ -24,9 +26,10 @@ ZMQIOLoop = IOLoop
 
 
 def install() -> None:
-    """Do nothing (kept for pyzmq compatibility).
+    """Do nothing but warn (DeprecationWarning, as pyzmq does).
 
     pyzmq's ``install()`` made its own IOLoop tornado's global instance. tornado's
     asyncio-based IOLoop needs no such step, so this call is a harmless no-op.
     """
-    return None
+    warnings.warn("greenzmq.eventloop.ioloop.install() does nothing: tornado's IOLoop "
+                  "handles ZeroMQ sockets as it is", DeprecationWarning, stacklevel=2)

@@ -36,15 +36,19 @@ from tornado.log import gen_log
 if TYPE_CHECKING:  # pragma: no cover
     from greenzmq.core.socket import Socket
 
-__all__ = ["ZMQStream"]
+__all__ = ["ZMQStream", "CallbackError"]
 
 RecvCallback = Callable[[list], Any]
 SendCallback = Callable[[list, Any], Any]
 
 
+class CallbackError(TypeError, AssertionError):
+    """A callback that is not callable: a TypeError, and an AssertionError as pyzmq raises."""
+
+
 def _check_callback(callback: Any, what: str) -> None:
     if callback is not None and not callable(callback):
-        raise TypeError(f"{what} must be callable or None, not {type(callback).__name__}")
+        raise CallbackError(f"{what} must be callable or None, not {type(callback).__name__}")
 
 
 class ZMQStream:
@@ -303,6 +307,10 @@ class ZMQStream:
         if sock is None:
             return
         self.socket = None
+        if sock.closed:
+            warnings.warn(f"Unregistering FD {self._fd} after closing socket: another file "
+                          "may have that number by now (close the stream first)",
+                          RuntimeWarning, stacklevel=2)
         # unregister before closing: once closed, the fd number may be reused
         try:
             self.io_loop.remove_handler(self._fd)
@@ -385,6 +393,8 @@ class ZMQStream:
         if sock is None:
             return
         if sock.closed:
+            # closed behind our back (a shadow's original closed, say), as pyzmq logs it
+            gen_log.warning("Got events for stream %r attached to closed socket", self)
             self.close()
             return
         try:
@@ -489,6 +499,6 @@ def _log_future_exception(future: Any) -> None:
         return
     exc = future.exception()
     if exc is not None:
-        gen_log.error("Uncaught exception in ZMQStream coroutine callback",
+        gen_log.error("Uncaught exception in ZMQStream callback (a coroutine)",
                       exc_info=(type(exc), exc, exc.__traceback__))
 
