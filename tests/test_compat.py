@@ -536,3 +536,16 @@ def test_closing_the_original_closes_its_shadows(pair):
     with pytest.raises(zmq.ZMQError) as info:
         s.send(b"x")
     assert info.value.errno == zmq.ENOTSOCK
+
+
+@pytest.mark.timeout(10)
+def test_get_monitor_socket_twice_is_the_same_socket(ctx):
+    from greenzmq.utils.monitor import recv_monitor_message
+
+    s = ctx.socket(zmq.PULL)
+    m = s.get_monitor_socket()
+    assert s.get_monitor_socket() is m
+    s.disable_monitor()
+    m.rcvtimeo = 5000
+    assert recv_monitor_message(m)["event"] == zmq.EVENT_MONITOR_STOPPED
+    m.close()

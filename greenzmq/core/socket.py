@@ -304,9 +304,15 @@ class Socket(OptionAttributes, _zmq.Socket):
 
     # --- monitoring ------------------------------------------------------------------------
     def get_monitor_socket(self, events: int | None = None, addr: str | None = None) -> "Socket":
-        """A PAIR socket that receives this socket's events (see greenzmq.utils.monitor)."""
+        """A PAIR socket that receives this socket's events (see greenzmq.utils.monitor).
+
+        While monitoring is on, a second call returns the same socket.
+        """
         if self.closed:
             raise ZMQError(_c.ENOTSOCK)
+        mon = self._monitor_socket
+        if mon is not None and not mon.closed:
+            return mon  # already monitoring: the same socket, as in pyzmq
         if addr is None:
             addr = f"inproc://greenzmq.monitor.{id(self):x}"
         self.monitor(addr, _c.EVENT_ALL if events is None else events)
