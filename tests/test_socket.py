@@ -349,3 +349,33 @@ def test_unclosed_socket_warns_resourcewarning(ctx):
     with pytest.warns(ResourceWarning):
         del s
         gc.collect()
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("transport", ["inproc", "tcp"])
+def test_big_bytes_with_copy_true_go_by_reference_and_are_released(ctx, transport):
+    # bytes at or above 64 KiB are sent by reference even with copy=True (they cannot
+    # change); the receiver still gets its own bytes, and the sender's reference is dropped
+    import sys
+
+    a, b = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
+    if transport == "inproc":
+        a.bind("inproc://big-bytes")
+        b.connect("inproc://big-bytes")
+    else:
+        b.connect("tcp://127.0.0.1:%d" % a.bind_to_random_port("tcp://127.0.0.1"))
+    big = bytes(range(256)) * 4096  # 1 MiB
+    edge = b"e" * 65536
+    base = sys.getrefcount(big), sys.getrefcount(edge)
+    for _ in range(50):
+        assert a.send(big) is None
+    tracker = a.send(edge, track=True)
+    assert tracker.done  # a copy, as far as the caller can tell
+    got = [b.recv() for _ in range(51)]
+    assert got[:50] == [big] * 50 and got[50] == edge
+    assert all(g is not big for g in got) and type(got[0]) is bytes
+    del got
+    deadline = time.monotonic() + 10
+    while (sys.getrefcount(big), sys.getrefcount(edge)) != base:  # released by another thread
+        assert time.monotonic() < deadline, "the sender's bytes were never released"
+        time.sleep(0.001)

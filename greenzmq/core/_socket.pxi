@@ -359,6 +359,15 @@ cdef class Socket:
         cdef _Flag flag
         cdef Frame frame
         if type(data) is bytes:
+            if copy and PyBytes_GET_SIZE(data) >= _BIG_COPY:
+                # bytes never change, so a reference is as good as a copy and spares a
+                # malloc+memcpy per message. The copies of a burst (up to both HWMs of
+                # big messages) are freed together when the receiver drains it; glibc
+                # then trims the heap and the next burst page-faults every 4 KiB again
+                # (green 64 KiB inproc: 17 faults and ~50 us a message, design-notes)
+                _init_zerocopy(&msg, data, None)
+                self._send_msg(&msg, flags)
+                return _FINISHED_TRACKER if track else None
             if copy or (not track and PyBytes_GET_SIZE(data) < self.copy_threshold):
                 self._send_copy(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), flags)
                 return _FINISHED_TRACKER if track else None
