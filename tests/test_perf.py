@@ -166,9 +166,46 @@ def test_worker_green_workloads(target):
     assert res["rt_per_s"] > 0 and res["tasks"] == 10
     res = worker({"target": target, "workload": "fanin", "transport": "inproc", "tasks": 20, "budget": 0.02})
     assert "error" not in res, res
-    assert res["rss_peak_mib"] >= res["rss_start_mib"] > 0
+    assert res["rss_peak_mib"] >= res["rss_start_mib"] > 0 and res["kib_per_socket"] >= 0
     res = worker({"target": target, "workload": "lat", "transport": "ipc", "budget": 0.02})
     assert res["usec_rtt"] > 0, res
+
+
+def test_scaling_case_and_size_curve_are_in_the_default_set():
+    labels = {s.label: s for s in suite.DEFAULT}
+    scale = labels[f"fanin inproc 64B x{suite.SCALE_TASKS}"]
+    assert scale.runs_on("greenzmq-gevent") and scale.runs_on("zmq.green")
+    assert not scale.runs_on("greenzmq-eventlet") and not scale.runs_on("greenzmq")
+    for size in suite.CURVE_SIZES:  # every point of the curve, once
+        assert sum(s.workload == "thr" and s.transport == "tcp" and s.size == size and s.copy
+                   for s in suite.DEFAULT) == 1
+    assert labels["thr tcp 4MiB"].budget_scale < 1 and labels["thr tcp 256KiB"].label == "thr tcp 256KiB"
+    assert labels["thr inproc 64KiB"].runs_on("greenzmq-eventlet")
+    assert any(g[:2] == ("eventlet", "thr inproc 64KiB") for g in suite.GOALS)
+
+
+@pytest.mark.timeout(60)
+def test_worker_thr_above_1mib_keeps_the_bytes_in_flight_bounded():
+    res = worker({"target": "greenzmq", "workload": "thr", "transport": "inproc", "size": 4 << 20,
+                  "budget": 0.05})
+    assert "error" not in res, res
+    assert res["msgs_per_s"] > 0 and res["mb_per_s"] == pytest.approx(res["msgs_per_s"] * 4.194304)
+
+
+@pytest.mark.timeout(30)
+def test_worker_fanin_says_when_the_fd_limit_is_too_low():
+    import resource
+
+    cmd, env = suite.worker_cmd("greenzmq", {"workload": "fanin", "transport": "tcp", "tasks": 1000,
+                                              "budget": 0.02}, None)
+
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (300, 300))
+
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=25, preexec_fn=low_limit)
+    res = json.loads(p.stdout.splitlines()[-1])
+    assert res["error"] == ("RuntimeError: fanin x1000 over tcp needs about 3256 file descriptors; "
+                            "the limit is 300 (ulimit -n)")
 
 
 @pytest.mark.timeout(60)

@@ -46,6 +46,13 @@ def test_series_picks_thr_rows_by_size_and_skips_task_rows() -> None:
     assert lat["fanin"] == {}
 
 
+def test_cost_curve_is_microseconds_per_message_over_tcp() -> None:
+    cost = plots.cost_series(fake_results())
+    # the fake's greenzmq tcp rows: 2e6/(n+1) msg/s for n = 3, 4, 5 (64 B, 1 KiB, 1 MiB)
+    assert cost["greenzmq"]["tcp"] == [(64, 2.0), (1024, 2.5), (1 << 20, 3.0)]
+    assert set(cost["pyzmq"]) == {"tcp"}
+
+
 def test_load_refuses_other_json(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"hello": 1}))
@@ -63,7 +70,7 @@ def test_writes_the_pngs(tmp_path: Path) -> None:
     out = tmp_path / "bench"
     assert plots.main([str(results), "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["bandwidth.png", "latency.png", "ratios.png", "throughput.png"]
+    assert names == ["bandwidth.png", "cost.png", "latency.png", "ratios.png", "throughput.png"]
     for p in out.iterdir():
         assert p.read_bytes()[:8] == PNG
 

@@ -8,7 +8,9 @@ Reads the JSON that ``python -m greenzmq.perf`` saves (default: the newest file 
 - ``bandwidth.png``: the same runs in MB/s;
 - ``latency.png``: round-trip time (``lat`` and ``lat1``) against message size, or per
   transport when the run measured one size only;
-- ``ratios.png``: every row's ratio ours/anchor, the figure the performance targets judge.
+- ``ratios.png``: every row's ratio ours/anchor, the figure the performance targets judge;
+- ``cost.png``: the cost curve, µs per message against size (64 B .. 4 MiB) over tcp, where
+  the per-message overhead (flat part) and the per-byte cost (rising part) show apart.
 
 One panel per group (threads, gevent, eventlet). matplotlib is optional: without it the
 script says so and exits 0, so ``make bench`` never fails for want of plots.
@@ -103,7 +105,7 @@ def plot_vs_size(plt: Any, data: Series, metric: str, title: str, path: Path) ->
     if not groups:
         return False
     fig, axes = _panels(plt, len(groups), title)
-    unit = METRICS[metric][0] if metric in METRICS else "MB/s"
+    unit = METRICS[metric][0] if metric in METRICS else {"usec_per_msg": "µs per message"}.get(metric, "MB/s")
     for ax, (group, ours, anchor) in zip(axes, groups):
         for target, color in ((ours, _OURS_COLOR), (anchor, _ANCHOR_COLOR)):
             for transport, points in sorted(data.get(target, {}).items()):
@@ -193,6 +195,16 @@ def plot_ratios(plt: Any, data: dict[str, Any], path: Path) -> bool:
     return True
 
 
+def cost_series(data: dict[str, Any], transport: str = "tcp") -> Series:
+    """{target: {"µs per message": [(size, µs)]}} from the copying ``thr`` rows of a transport."""
+    out: Series = defaultdict(lambda: defaultdict(list))
+    for target, per_transport in series(data, ("thr",), "msgs_per_s")["thr"].items():
+        points = per_transport.get(transport, [])
+        if len(points) > 1:  # a curve needs two sizes
+            out[target][transport] = [(size, 1e6 / v) for size, v in points if v > 0]
+    return out
+
+
 def make_plots(data: dict[str, Any], out_dir: Path) -> list[Path]:
     """Write every plot the data allows into ``out_dir``; return the files written.
 
@@ -216,6 +228,9 @@ def make_plots(data: dict[str, Any], out_dir: Path) -> list[Path]:
         written.append(out_dir / "latency.png")
     if plot_ratios(plt, data, out_dir / "ratios.png"):
         written.append(out_dir / "ratios.png")
+    if plot_vs_size(plt, cost_series(data), "usec_per_msg", "cost per message over tcp (lower is better)",
+                    out_dir / "cost.png"):
+        written.append(out_dir / "cost.png")
     return written
 
 

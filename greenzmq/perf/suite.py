@@ -34,12 +34,16 @@ GROUP_OF = {t: g for g, pair in GROUPS.items() for t in pair}
 OURS = {ours for ours, _ in GROUPS.values()}
 # metric -> (unit, higher is better)
 METRICS = {"msgs_per_s": ("msg/s", True), "usec_rtt": ("µs", False), "rt_per_s": ("rt/s", True),
-           "rss_peak_mib": ("MiB RSS", False), "rss_growth_mib": ("MiB grown", False)}
+           "rss_peak_mib": ("MiB RSS", False), "kib_per_socket": ("KiB RSS/socket", False),
+           "rss_growth_mib": ("MiB grown", False)}
 ROWS = {"thr": ("msgs_per_s",), "multipart": ("msgs_per_s",), "device": ("msgs_per_s",),
         "lat": ("usec_rtt",),
-        "lat1": ("usec_rtt",), "fanin": ("rt_per_s", "rss_peak_mib"), "shared": ("rt_per_s",),
+        "lat1": ("usec_rtt",), "fanin": ("rt_per_s", "rss_peak_mib", "kib_per_socket"), "shared": ("rt_per_s",),
         "mem": ("rss_growth_mib",)}
 SIZES = {64: "64B", 1024: "1KiB", 65536: "64KiB", 1 << 20: "1MiB"}
+# the cost curve of throughput against message size (tcp), drawn into the docs' plots
+CURVE_SIZES = (64, 256, 1024, 4096, 16384, 65536, 1 << 18, 1 << 20, 1 << 22)
+SCALE_TASKS = 10_000  # the scaling case: one DEALER and one greenlet each, gevent pair only
 TRANSPORTS = ("inproc", "ipc", "tcp")
 
 
@@ -52,15 +56,18 @@ class Spec:
     size: int = 64
     copy: bool = True
     tasks: int = 0  # fanin and shared: greenlets; they run on green targets only
+    budget_scale: float = 1.0  # a share of the suite's budget (the many points of the curve)
 
     @property
     def label(self) -> str:
-        size = SIZES.get(self.size, f"{self.size}B")
+        size = _size_text(self.size)
         size = "5x" + size if self.workload == "multipart" else size
         return " ".join([self.workload, self.transport, size] + ([] if self.copy else ["zc"])
                         + ([f"x{self.tasks}"] if self.tasks else []))
 
     def runs_on(self, target: str) -> bool:
+        if self.tasks >= SCALE_TASKS:  # issue 18 compares gevent layers; a run costs seconds
+            return TARGETS[target][1] == "gevent"
         if TARGETS[target][1] == "asyncio":  # tasks on one loop: aioworkloads.py
             return self.workload in ASYNC_WORKLOADS and self.transport in ("inproc", "tcp")
         if self.workload == "mem":  # a check of greenzmq itself, not a comparison
@@ -70,18 +77,32 @@ class Spec:
         return TARGETS[target][1] != "thread" or not self.tasks
 
 
+def _size_text(size: int) -> str:
+    for shift, unit in ((20, "MiB"), (10, "KiB")):
+        if size >= 1 << shift and size % (1 << shift) == 0:
+            return f"{size >> shift}{unit}"
+    return f"{size}B"
+
+
 S = Spec
 DEFAULT = [S("thr", "inproc"), S("thr", "ipc"), S("thr", "tcp"), S("thr", "inproc", 1024),
            S("thr", "inproc", 65536), S("thr", "tcp", 65536), S("thr", "tcp", 1 << 20), S("thr", "tcp", 1 << 20, False),
            S("lat", "inproc"), S("lat", "tcp"), S("lat1", "inproc"), S("lat1", "tcp"),
            S("multipart", "inproc"), S("multipart", "tcp"), S("device", "tcp"),
-           S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1)]
+           S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1),
+           S("fanin", "inproc", tasks=SCALE_TASKS)]
+# the curve's sizes the default set lacks, each at a quarter of the budget
+CURVE = [S("thr", "tcp", size, budget_scale=0.25) for size in CURVE_SIZES
+         if not any(s.workload == "thr" and s.transport == "tcp" and s.size == size and s.copy
+                    for s in DEFAULT)]
+DEFAULT += CURVE
 QUICK = [S("thr", "inproc"), S("thr", "tcp"), S("thr", "tcp", 1 << 20, False), S("lat", "tcp"),
          S("lat1", "inproc"), S("multipart", "tcp"),
          S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1)]
 FULL = ([S("thr", t, size, copy) for t in TRANSPORTS for size in SIZES for copy in (True, False)]
         + [S(w, t) for w in ("lat", "lat1", "multipart") for t in TRANSPORTS] + [S("device", "tcp")]
-        + [S("fanin", t, tasks=1000) for t in ("inproc", "tcp")]
+        + [S("fanin", t, tasks=1000) for t in ("inproc", "tcp")] + [S("fanin", "inproc", tasks=SCALE_TASKS)]
+        + [s for s in CURVE if s.size not in SIZES]
         + [S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1),
            S("mem", "inproc"), S("mem", "inproc", 1 << 20, False)])
 
@@ -97,6 +118,9 @@ GOALS = [
     ("gevent", "lat1 inproc", "usec_rtt", "<=", 0.4),
     ("gevent", "fanin x1000", "rt_per_s", ">=", 2.0),
     ("gevent", "fanin x1000", "rss_peak_mib", "<=", 1.0),
+    # issue 18's scaling case: runs where zmq.green does, at no more memory per socket
+    ("gevent", f"fanin x{SCALE_TASKS}", "rt_per_s", ">=", 1.0),
+    ("gevent", f"fanin x{SCALE_TASKS}", "kib_per_socket", "<=", 1.0),
     ("eventlet", "thr inproc 64B", "msgs_per_s", ">=", 2.0),
     ("eventlet", "thr tcp 64B", "msgs_per_s", ">=", 2.0),
     # issue 18: a 64 KiB burst used to page-fault every 4 KiB (see design-notes, Performance)
@@ -192,7 +216,7 @@ def run_suite(specs: list[Spec], targets: list[str], rounds: int, budget: float,
             if (s.label, t) in hung:
                 res = {"error": "skipped after a hang"}
             else:
-                cmd, env = worker_cmd(t, dict(asdict(s), budget=budget), anchor_python)
+                cmd, env = worker_cmd(t, dict(asdict(s), budget=budget * s.budget_scale), anchor_python)
                 res = run_process(cmd, timeout, env)
                 if res.pop("hang", False):
                     hung.add((s.label, t))
@@ -312,7 +336,7 @@ def goals(specs: list[Spec], summary: dict) -> list[dict]:
             if matches(words, s.label) and metric in ROWS[s.workload]:
                 row = summary.get(s.label, {})
                 r = paired_ratio(row.get(ours), row.get(anchor), metric)
-                what = f"{s.label}" + (" peak RSS" if metric == "rss_peak_mib" else "")
+                what = f"{s.label}" + {"rss_peak_mib": " peak RSS", "kib_per_socket": " RSS/socket"}.get(metric, "")
                 out.append({"group": group, "label": s.label, "metric": metric, "ratio": r,
                             "text": f"{group} {what} {op} {limit:g}x {anchor}", "verdict": verdict(r, op, limit)})
     many = [s for s in specs if s.workload == "shared" and s.tasks > 1]
