@@ -28,7 +28,6 @@ whose wait() blocks (wrap it: ``MessageTracker(frame.tracker)``).
 """
 from __future__ import annotations
 
-import struct
 import types
 import weakref
 from functools import partial
@@ -43,7 +42,7 @@ except ImportError:  # asyncio alone needs no greenlet
 
 from greenzmq import constants as _c
 from greenzmq._realthread import allocate_lock as _allocate_lock, start_new_thread as _start_thread
-from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, _Flag, _forward_burst,
+from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, _Flag, _Relay,
                                 _set_release_hook, zmq_poll)
 from greenzmq.core.context import Context as _CoreContext
 from greenzmq.core.poll import Poller as _CorePoller
@@ -873,125 +872,29 @@ def public_names(namespace: dict, package: Any) -> list[str]:
 
 # --- devices -----------------------------------------------------------------------
 
-def _forward(src: Any, dst: Any, tap: Any, prefix: bytes | None, swap: bool,
-             stats: list, si: int, di: int, held: list | None = None) -> tuple[int, bool]:
-    """Move up to _BATCH messages src -> dst; return (moved, dst is full).
-
-    ``held`` (plain proxies) keeps a message that dst refused, to go first next time.
-    """
-    if held is not None:  # the plain proxy: the whole burst in C
-        n = size = 0
-        full = False
-        if held[0] is not None:  # dst refused it last time: it goes first
-            try:
-                dst.send_multipart(held[0], NOBLOCK)
-            except Again:
-                full = True
-            else:
-                n, size, held[0] = 1, sum(map(len, held[0])), None
-        if not full:
-            moved, nbytes, full, held[0] = _forward_burst(src, dst, _BATCH)
-            n, size = n + moved, size + nbytes
-        stats[si] += n
-        stats[si + 1] += size
-        stats[di + 2] += n
-        stats[di + 3] += size
-        for sock in (src, dst):  # the C calls may have eaten a parked greenlet's wakeup
+def _relay(hub: Hub, relay: _Relay) -> int:
+    """The green device loop over the core's relay: a burst per direction in C (never
+    waits; a refused message is held there), then a green wait for what it needs next."""
+    socks = relay.sockets
+    while True:
+        if relay.steer():
+            return 0
+        moved = relay.pump(_BATCH)
+        for sock in socks:  # the C calls may have eaten a parked greenlet's wakeup
             st = getattr(sock, "_gs", None)
             if st is not None and st.nwait:
                 st.poke()
-        return n, full
-    n = 0
-    while n < _BATCH:
-        # take a message only when dst can take it: holding one while the other
-        # direction starves is how a proxy deadlocks
-        if not dst.getsockopt(EVENTS) & POLLOUT:
-            return n, True
-        try:
-            msg = src.recv_multipart(NOBLOCK)
-        except Again:
-            return n, False
-        if swap:  # ROUTER to ROUTER: the destination's routing id goes first
-            msg[0], msg[1] = msg[1], msg[0]
-        try:
-            dst.send_multipart(msg, NOBLOCK)
-        except Again:  # POLLOUT is only a hint for some types (ROUTER_MANDATORY)
-            dst.send_multipart(msg)
-        if tap is not None:
-            tap.send_multipart(msg if prefix is None else [prefix, *msg])
-        size = sum(map(len, msg))
-        stats[si] += 1
-        stats[si + 1] += size
-        stats[di + 2] += 1
-        stats[di + 3] += size
-        n += 1
-    return n, False
-
-
-def _steer(control: Any, is_rep: bool, stats: list, paused: bool) -> bool | None:
-    """Run the commands queued on the control socket; new paused state, None = stop."""
-    while True:
-        try:
-            cmd = control.recv_multipart(NOBLOCK)
-        except Again:
-            return paused
-        # the same protocol as the core's C proxy_steerable: a command is one whole frame;
-        # REP control sockets get b"" for a command, b"ERROR" for anything else
-        word = cmd[0] if len(cmd) == 1 else None
-        if word == b"STATISTICS":
-            try:  # never block on the reply (a SUB control, a PAIR without a peer)
-                control.send_multipart([struct.pack("=Q", v) for v in stats], NOBLOCK)
-            except ZMQError:
-                pass
-            continue
-        stop = word == b"TERMINATE"
-        if word in (b"PAUSE", b"RESUME"):
-            paused = word == b"PAUSE"
-        if is_rep:  # a REP control socket must answer before it can take the next one
-            control.send(b"" if word in (b"PAUSE", b"RESUME", b"TERMINATE") else b"ERROR")
-        if stop:
-            return None
-
-
-def _relay(hub: Hub, routes: list, control: Any = None) -> int:
-    """The one device loop: routes are (src, dst, tap, prefix, swap, src_stat, dst_stat)."""
-    stats = [0] * 8  # frontend in msgs/bytes, out msgs/bytes, then the backend's
-    full = [False] * len(routes)
-    # plain routes (no tap, no id swap) run in C and may hold one refused message each
-    held = [[None] if tap is None and not swap else None for _s, _d, tap, _p, swap, *_x in routes]
-    paused = False
-    is_rep = control is not None and control.getsockopt(TYPE) == REP
-    while True:
-        if control is not None:
-            paused = _steer(control, is_rep, stats, paused)
-            if paused is None:
-                return 0
-        moved = 0
-        if not paused:
-            for i, (src, dst, tap, prefix, swap, si, di) in enumerate(routes):
-                n, full[i] = _forward(src, dst, tap, prefix, swap, stats, si, di, held[i])
-                moved += n
         if moved >= _BATCH:  # busy: let the other greenlets run, then carry on
             hub.cooperate()
             continue
-        flags: dict[Any, int] = {}
-        if control is not None:
-            flags[control] = POLLIN
-        if not paused:
-            for i, (src, dst, *_rest) in enumerate(routes):
-                obj, bit = (dst, POLLOUT) if full[i] else (src, POLLIN)
-                flags[obj] = flags.get(obj, 0) | bit
-        items = list(flags.items())
-        _wait_poll(hub, items, None, lambda: zmq_poll(items, 0))
+        items = relay.wait_items()
+        _wait_poll(hub, items, None, lambda it=items: zmq_poll(it, 0))
 
 
 def proxy_steerable(hub: Hub, frontend: Any, backend: Any, capture: Any = None,
                     control: Any = None) -> int:
     """zmq_proxy_steerable in the calling greenlet; returns 0 on TERMINATE."""
-    routes = [(frontend, backend, capture, None, False, 0, 4)]
-    if backend is not frontend:
-        routes.append((backend, frontend, capture, None, False, 4, 0))
-    return _relay(hub, routes, control)
+    return _relay(hub, _Relay(frontend, backend, capture, control))
 
 
 def proxy(hub: Hub, frontend: Any, backend: Any, capture: Any = None) -> None:
@@ -1010,6 +913,5 @@ def monitored_queue(hub: Hub, in_socket: Any, out_socket: Any, mon_socket: Any,
 
     Between two ROUTER sockets the first two frames (routing ids) are swapped.
     """
-    swap = in_socket.getsockopt(TYPE) == ROUTER and out_socket.getsockopt(TYPE) == ROUTER
-    _relay(hub, [(in_socket, out_socket, mon_socket, in_prefix, swap, 0, 4),
-                 (out_socket, in_socket, mon_socket, out_prefix, swap, 4, 0)])
+    swap = in_socket.socket_type == ROUTER and out_socket.socket_type == ROUTER
+    _relay(hub, _Relay(in_socket, out_socket, mon_socket, None, (in_prefix, out_prefix), swap))

@@ -33,6 +33,8 @@ if sending:
             s.send(b"fill", zmq.NOBLOCK)
     except zmq.Again:
         pass
+# the relays: s is their frontend; b and m their other sockets
+b, m = ctx.socket(zmq.PUSH), ctx.socket(zmq.PUB)
 calls = {
     "recv": lambda: s.recv(),
     "recv_frame": lambda: s.recv(copy=False),
@@ -45,6 +47,9 @@ calls = {
     "send_multipart": lambda: s.send_multipart([b"a", b"b"]),
     "poll": lambda: s.poll(),
     "poller": lambda: _poller(),
+    "proxy": lambda: zmq.proxy(s, b, m),
+    "proxy_steerable": lambda: zmq.proxy_steerable(s, b, None, m),
+    "monitored_queue": lambda: zmq.devices.monitored_queue(s, b, m),
     "zmq_poll": lambda: zmq.zmq_poll([(s, zmq.POLLIN), (sys.stdin, zmq.POLLIN)]),
 }
 
@@ -73,6 +78,8 @@ t.join(10)
 assert not t.is_alive(), "the blocked call did not return"
 if sending:
     peer.close()
+b.close()
+m.close()
 ctx.term()
 print("OUTCOME", out[0], flush=True)
 """
@@ -88,7 +95,8 @@ def _child(kind: str, stdin=None) -> str:
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("kind", ["recv", "recv_frame", "recv_multipart", "recv_into",
                                   "recv_timeo", "send", "send_big", "send_frame",
-                                  "send_multipart", "poll", "poller"])
+                                  "send_multipart", "poll", "poller", "proxy",
+                                  "proxy_steerable", "monitored_queue"])
 def test_close_from_another_thread_wakes_the_blocked_call(kind):
     assert _child(kind) == "errno=%d" % zmq.ENOTSOCK
 

@@ -659,9 +659,6 @@ def test_destroy_stops_a_running_monitored_queue(ctx):
     push, pull = sock(ctx, zmq.PUSH, "inproc://d-in"), sock(ctx, zmq.PULL, "inproc://d-out")
     push.send(b"before destroy")
     assert pull.recv() == b"before destroy"
-    with pytest.raises(zmq.ZMQError) as info:
-        ins.close()  # in use by the queue's thread: refused, not an abort
-    assert info.value.errno == zmq.EBUSY
     ctx.destroy(linger=0)  # wakes the loop with ETERM; its sockets close as it returns
     t.join(5)
     assert not t.is_alive()

@@ -5,10 +5,8 @@
 #
 # Closing a socket another thread is blocked in would make libzmq abort (its signaler
 # asserts), so close() never frees it then: it hands the libzmq handle to the blocked call
-# (Socket._handoff) and writes the socket's wake-up eventfd. Waits that can be woken so poll
-# that fd next to the socket; the last blocked call out closes the socket and raises
-# ZMQError(ENOTSOCK). A wait that cannot be woken counts in Socket._stuck (close refuses
-# with EBUSY then).
+# (Socket._handoff) and writes the socket's wake-up eventfd, which every wait polls next to
+# its sockets; the last blocked call out closes the socket and raises ZMQError(ENOTSOCK).
 
 cdef enum:
     _WOKEN = -2  # a wait ended by the wake-up of a socket that close() handed over
@@ -117,13 +115,13 @@ cdef int _sockop_wait(void *arg) noexcept nogil:
         stale = False
 
 
-cdef int _blocking(tuple socks, _wait_fn fn, void *arg, bint wakeable) except -1:
+cdef int _blocking(tuple socks, _wait_fn fn, void *arg) except -1:
     """The one blocking path: run ``fn(arg)`` without the GIL until it returns >= 0.
 
-    ``socks`` are the sockets fn uses; they count busy meanwhile (``wakeable``: fn also
-    polls their wake-up fds). EINTR runs Python's signal handlers and calls fn again (fn
-    keeps its progress in arg); a socket closed meanwhile ends the call with
-    ZMQError(ENOTSOCK), and the last blocked call out closes the sockets handed to it.
+    ``socks`` are the sockets fn uses; they count busy meanwhile (fn also polls their
+    wake-up fds and returns _WOKEN when one fires). EINTR runs Python's signal handlers and
+    calls fn again (fn keeps its progress in arg); a socket closed meanwhile ends the call
+    with ZMQError(ENOTSOCK), and the last blocked call out closes the sockets handed to it.
     """
     cdef Socket s
     cdef int rc, err
@@ -131,16 +129,12 @@ cdef int _blocking(tuple socks, _wait_fn fn, void *arg, bint wakeable) except -1
     while True:
         for s in socks:
             s._busy += 1
-            if not wakeable:
-                s._stuck += 1
         with nogil:
             rc = fn(arg)
             err = c_zmq_errno() if rc == -1 else 0
         handed_over = destroyed = False
         for s in socks:
             s._busy -= 1
-            if not wakeable:
-                s._stuck -= 1
             handed_over = handed_over or s._handoff != NULL
             destroyed = destroyed or s._close_on_return
         for s in socks:
@@ -183,4 +177,4 @@ cdef int _sockop_block(Socket s, int kind, void *buf, size_t n, zmq_msg_t *msg, 
             _raise(c_zmq_errno())
         op.deadline = gz_monotonic() + op.timeout / 1000.0
         op.wakefd = _wake_fd(s)
-    return _blocking((s,), _sockop_wait, &op, True)
+    return _blocking((s,), _sockop_wait, &op)

@@ -83,7 +83,7 @@ def zmq_poll(sockets, timeout=None):
                     items[n + op.nwake].events = ZMQ_POLLIN
                     items[n + op.nwake].revents = 0
                     op.nwake += 1
-            _blocking(socks, _poll_wait, &op, True)
+            _blocking(socks, _poll_wait, &op)
         # as pyzmq (and select.poll): a socket comes back as itself, anything else as its fd
         return [(items_list[i][0] if items[i].socket != NULL else items[i].fd, items[i].revents)
                 for i in range(n) if items[i].revents]

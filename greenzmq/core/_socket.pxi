@@ -140,9 +140,10 @@ cdef class Socket:
         cdef int rc
         if self.handle == NULL:
             return
-        if self._busy and (self._stuck or self._wakefd < 0):
+        if self._busy and self._wakefd < 0:
+            # no wake-up fd (the process was at its fd limit when the call began)
             raise ZMQError(EBUSY, "cannot close a socket while another thread is blocked in it "
-                                  "in a call that cannot be woken (libzmq's proxy); use "
+                                  "(it cannot be woken: no file descriptor was free); use "
                                   "Context.destroy() to wake it, or close it from that thread")
         if linger is not None:
             try:

@@ -44,7 +44,6 @@ cdef class Socket:
     cdef readonly bint _shadow      # readable from Python: pyzmq's socket._shadow
     cdef int _pid
     cdef int _busy          # calls blocked in this socket (see _blocking.pxi)
-    cdef int _stuck         # ... of which cannot be woken by close()
     cdef int _wakefd        # wake-up eventfd of blocked calls, -1 until the first one
     cdef void *_handoff     # the handle close() left for the last blocked call to close
     cdef bint _close_on_return

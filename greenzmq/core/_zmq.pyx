@@ -8,9 +8,9 @@ from cpython.buffer cimport (
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
-from libc.errno cimport EAGAIN, EINTR, EINVAL, EFAULT, EBUSY
+from libc.errno cimport EAGAIN, EINTR, EINVAL, EBUSY, ENOMEM
 from libc.stdlib cimport malloc, free, realloc
-from libc.string cimport memcpy, strlen
+from libc.string cimport memcpy
 
 from greenzmq.core.libzmq cimport *
 from greenzmq.core._externs cimport *
@@ -18,7 +18,6 @@ from greenzmq.core._externs cimport *
 cdef extern from "errno.h":
     enum: ENOTSOCK, ENOTSUP, EPROTONOSUPPORT
 
-import os as _os
 import weakref as _weakref
 import warnings as _warnings
 
@@ -37,9 +36,9 @@ include "_context.pxi"
 include "_blocking.pxi"
 include "_socket.pxi"
 include "_poll.pxi"
+include "_relay.pxi"
 include "_proxy.pxi"
 include "_misc.pxi"
-include "_monitoredqueue.pxi"
 
 # the errors module formats messages with these, without importing us at call time
 _error._strerror = strerror

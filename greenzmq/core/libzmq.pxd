@@ -10,7 +10,7 @@ cdef extern from "zmq.h" nogil:
     enum: ZMQ_IO_THREADS, ZMQ_MAX_SOCKETS, ZMQ_SOCKET_LIMIT, ZMQ_THREAD_SCHED_POLICY, ZMQ_THREAD_PRIORITY
     enum: ZMQ_THREAD_AFFINITY_CPU_ADD, ZMQ_THREAD_AFFINITY_CPU_REMOVE
     enum: ZMQ_EVENT_ALL
-    enum: ZMQ_PAIR, ZMQ_STREAM, ZMQ_REQ, ZMQ_REP
+    enum: ZMQ_PAIR, ZMQ_STREAM, ZMQ_REQ, ZMQ_REP, ZMQ_ROUTER
     enum: ETERM, EFSM, ENOCOMPATPROTO, EMTHREAD
 
     void c_zmq_version "zmq_version" (int *major, int *minor, int *patch)
