@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+import threading
 import warnings
 from asyncio import Future, get_running_loop
 from asyncio import Future as _Future
@@ -112,13 +113,16 @@ _HUB = _AsyncioHub()
 
 # --- waiters: resumed with a reason, they complete their Future in place --------------
 
-def _in_thread_of(fut: Future) -> bool:
-    """True when ``fut``'s loop may be touched from here (its thread, or it is not running)."""
-    loop = fut.get_loop()
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    """True when ``loop`` may be touched from here (its thread, or it is not running)."""
     try:
         return get_running_loop() is loop
     except RuntimeError:
         return not loop.is_running()
+
+
+def _in_thread_of(fut: Future) -> bool:
+    return _in_loop(fut.get_loop())
 
 
 class _OpWaiter:
@@ -526,9 +530,30 @@ class Socket(_CoreSocket):
     get = getsockopt
 
     def close(self, linger: int | None = None) -> None:
-        """Close; pending sends/receives fail with ZMQError(ENOTSOCK), polls are cancelled."""
+        """Close; pending sends/receives fail with ZMQError(ENOTSOCK), polls are cancelled.
+
+        From a thread other than that of the loop waiting on the socket, the close runs
+        in the loop's thread (this call waits for it): its reader must be gone before the
+        fd is (uvloop aborts otherwise), and no zmq call may run there meanwhile.
+        """
         st = getattr(self, "_gs", None)
         if st is not None and not self.closed:
+            loop = getattr(st.wloop, "asyncio_loop", st.wloop)  # the tornado face's IOLoop
+            if st.watching and loop is not None and loop.is_running() and not _in_loop(loop):
+                done = threading.Event()
+
+                def close_there() -> None:
+                    try:
+                        self.close(linger)
+                    finally:
+                        done.set()
+
+                loop.call_soon_threadsafe(close_there)
+                while not done.wait(0.05):
+                    if not loop.is_running():  # stopped first: nothing runs there now
+                        break
+                if self.closed:
+                    return
             st.close()
         super().close(linger)
 

@@ -362,3 +362,35 @@ def test_contexts_and_wrapping(aio):
         assert shadow.underlying == sync_ctx.underlying
     finally:
         sync_ctx.destroy(linger=0)
+
+
+@pytest.mark.timeout(20)
+def test_close_from_another_thread_fails_the_pending_await(aio):
+    """A loop thread awaits recv; the main thread closes the socket: ENOTSOCK there."""
+    ctx = aio.context()
+    pull = ctx.socket(zmq.PULL)
+    pull.bind("inproc://xclose")
+    waiting, outcome = threading.Event(), []
+
+    def loop_thread():
+        loop = aio.fresh_loop()
+        try:
+            async def body():
+                f = pull.recv()
+                waiting.set()
+                try:
+                    await f
+                except zmq.ZMQError as e:
+                    return e.errno
+            outcome.append(loop.run_until_complete(asyncio.wait_for(body(), 10)))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            outcome.append(e)
+        finally:
+            loop.close()
+
+    t = threading.Thread(target=loop_thread)
+    t.start()
+    assert waiting.wait(10)
+    pull.close()
+    t.join(15)
+    assert outcome == [zmq.ENOTSOCK]
