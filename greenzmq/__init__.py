@@ -59,8 +59,15 @@ __all__ = sorted(set(
        "__revision__", "install_as_zmq"]) - {"_check_rc"})
 
 
+#: pyzmq's module names for greenzmq modules of another name (``from zmq import green``
+#: once installed as zmq, ``zmq.backend.Socket``, ``zmq.sugar.socket``)
+_PYZMQ_NAMES = {"green": "green_gevent", "sugar": "core", "backend": "core"}
+
+
 def __getattr__(name: str):
     # submodules on first use (zmq.devices.ThreadDevice works without an import, as in pyzmq)
     if name in _LAZY:
         return _importlib.import_module(f"greenzmq.{name}")
+    if name in _PYZMQ_NAMES:
+        return _importlib.import_module(f"greenzmq.{_PYZMQ_NAMES[name]}")
     raise AttributeError(f"module 'greenzmq' has no attribute {name!r}")

@@ -82,6 +82,7 @@ class Socket(_green.Socket):
     """A greenzmq Socket whose blocking calls block only the calling greenlet."""
 
     _hub = _HUB
+    _repr_cls = "greenzmq.green.Socket"  # greenzmq.green is this module (zmq.green's name)
     _tracker_class = MessageTracker
 
 
@@ -90,6 +91,7 @@ class Context(_green.Context):
 
     _hub = _HUB
     _socket_class = Socket
+    _repr_cls = "greenzmq.green.Context"
 
     if TYPE_CHECKING:  # socket() makes this module's green sockets
         def socket(self, socket_type: int, socket_class: Any = None, **kw: Any) -> Socket: ...

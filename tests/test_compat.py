@@ -549,3 +549,48 @@ def test_get_monitor_socket_twice_is_the_same_socket(ctx):
     m.rcvtimeo = 5000
     assert recv_monitor_message(m)["event"] == zmq.EVENT_MONITOR_STOPPED
     m.close()
+
+
+def test_pyzmq_module_names_as_attributes():
+    assert zmq.backend is zmq.core and zmq.sugar is zmq.core
+    gz = pytest.importorskip("greenzmq.green_gevent")
+    assert zmq.green is gz
+    ctx = gz.Context()
+    s = ctx.socket(zmq.PUSH)
+    assert "greenzmq.green.Socket(zmq.PUSH)" in repr(s)  # zmq.green's name, as pyzmq
+    s.close()
+    ctx.term()
+
+
+def test_event_has_pyzmqs_members():
+    assert repr(zmq.Event(zmq.PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND)) == \
+        "<Event.PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND: 268435457>"
+    assert zmq.PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND is \
+        zmq.ProtocolError.ZMTP_UNEXPECTED_COMMAND  # the flat name keeps its enum
+    assert not hasattr(zmq, "EVENT_PROTOCOL_ERROR_WS_UNSPECIFIED")
+
+
+@pytest.mark.timeout(20)
+def test_instance_replaces_a_terminating_context():
+    import threading
+
+    c = zmq.Context()
+
+    class Own(zmq.Context):
+        _instance = None
+
+    inst = Own.instance()
+    s = inst.socket(zmq.PUSH)
+    t = threading.Thread(target=inst.term)  # waits for s: the context is terminating
+    t.start()
+    for _ in range(200):
+        if inst._terminating:
+            break
+        threading.Event().wait(0.01)
+    assert inst._terminating
+    fresh = Own.instance()
+    assert fresh is not inst and not fresh.closed
+    s.close()
+    t.join(10)
+    fresh.term()
+    c.term()

@@ -56,16 +56,18 @@ class Context(OptionAttributes, _zmq.Context):
 
     @classmethod
     def instance(cls, io_threads: int = 1) -> "Context":
-        """The process-wide Context (a new one after fork or term).
+        """The process-wide Context (a new one after fork, or once it is terminated or
+        terminating).
 
         As in pyzmq, a subclass shares its base class's instance unless it declares
         ``_instance = None`` in its class body.
         """
         inst = cls._instance
-        if inst is None or inst.closed or cls._instance_pid != os.getpid():
+        if inst is None or inst.closed or inst._terminating or cls._instance_pid != os.getpid():
             with _instance_lock:
                 inst = cls._instance
-                if inst is None or inst.closed or cls._instance_pid != os.getpid():
+                if inst is None or inst.closed or inst._terminating \
+                        or cls._instance_pid != os.getpid():
                     inst = cls(io_threads)
                     cls._instance, cls._instance_pid = inst, os.getpid()
         return inst
