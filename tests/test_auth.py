@@ -277,6 +277,19 @@ def test_curve_callback(auth, link, keys) -> None:
 
 @needs_curve
 @pytest.mark.timeout(15)
+def test_async_curve_callback_is_awaited_not_taken_as_true(auth, link, keys) -> None:
+    # a coroutine object is truthy: taken as the answer it would let every key in
+    class Provider:
+        async def callback(self, domain, key):
+            return key == keys["client"][0]
+
+    auth.configure_curve_callback(domain="*", credentials_provider=Provider())
+    link(*curve_opts(keys["server"][1], keys["server"][0], *keys["stranger"])).assert_refused()
+    link(*curve_opts(keys["server"][1], keys["server"][0], *keys["client"])).assert_accepted()
+
+
+@needs_curve
+@pytest.mark.timeout(15)
 def test_curve_callback_error_refuses_and_keeps_serving(auth, link, keys, caplog) -> None:
     calls = []
 

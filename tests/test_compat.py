@@ -594,3 +594,36 @@ def test_instance_replaces_a_terminating_context():
     t.join(10)
     fresh.term()
     c.term()
+
+
+@pytest.mark.timeout(20)
+def test_recv_monitor_message_on_an_asyncio_socket_is_awaitable():
+    import asyncio
+
+    za = pytest.importorskip("greenzmq.asyncio")
+    from greenzmq.utils.monitor import recv_monitor_message
+
+    async def main():
+        ctx = za.Context()
+        s = ctx.socket(zmq.PULL)
+        m = s.get_monitor_socket()
+        s.bind("tcp://127.0.0.1:*")
+        ev = await asyncio.wait_for(recv_monitor_message(m), 5)
+        m.close()
+        s.close()
+        ctx.term()
+        return ev["event"]
+
+    assert asyncio.run(main()) == zmq.EVENT_LISTENING
+
+
+def test_ioloop_authenticator_io_loop_argument_is_deprecated(ctx):
+    pytest.importorskip("tornado")
+    from tornado.ioloop import IOLoop
+
+    from greenzmq.auth.ioloop import IOLoopAuthenticator
+
+    loop = IOLoop(make_current=False)
+    with pytest.warns(DeprecationWarning):
+        IOLoopAuthenticator(ctx, io_loop=loop)
+    loop.close()

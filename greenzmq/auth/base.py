@@ -7,6 +7,8 @@ greenlet), ``IOLoopAuthenticator`` (tornado).
 """
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 import os
 from typing import Any, Sequence
@@ -26,6 +28,24 @@ VERSION = b"1.0"
 #: libzmq sends ZAP requests to this inproc address of the socket's context
 ZAP_ENDPOINT = "inproc://zeromq.zap.01"
 
+
+
+def _resolve(answer: Any) -> Any:
+    """A credentials callback's answer; an async callback's is awaited (a coroutine object
+    is truthy: taking it as the answer would let every key in)."""
+    if not inspect.isawaitable(answer):
+        return answer
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # this thread runs no loop (the thread authenticator): run one
+        async def wait() -> Any:
+            return await answer
+
+        return asyncio.run(wait())
+    if inspect.iscoroutine(answer):
+        answer.close()
+    raise TypeError("an async credentials callback needs greenzmq.auth.asyncio's "
+                    "AsyncioAuthenticator when the loop runs in this thread")
 
 class _BadCredentials(Exception):
     """A ZAP request whose credential frames do not fit its mechanism."""
@@ -360,7 +380,7 @@ class Authenticator:
         key_z85 = z85.encode(client_key)
         provider = self.credentials_providers.get(domain, self.credentials_providers.get("*"))
         if provider is not None:
-            if provider.callback(domain, key_z85):
+            if _resolve(provider.callback(domain, key_z85)):
                 self.log.debug("ALLOWED (CURVE auth_callback) domain=%s key=%s", domain, key_z85)
                 return True, b"OK"
             self.log.debug("DENIED (CURVE auth_callback) domain=%s key=%s", domain, key_z85)

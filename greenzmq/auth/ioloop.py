@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from tornado.ioloop import IOLoop
@@ -34,6 +35,10 @@ class IOLoopAuthenticator(Authenticator):
     def __init__(self, context: Any = None, encoding: str = "utf-8",
                  log: logging.Logger | None = None, io_loop: Any = None) -> None:
         super().__init__(context, encoding, log)
+        if io_loop is not None:
+            warnings.warn("IOLoopAuthenticator(io_loop=...) is deprecated (as in pyzmq): it "
+                          "serves on IOLoop.current() at start(); use AsyncioAuthenticator",
+                          DeprecationWarning, stacklevel=2)
         self.io_loop = io_loop
         self._fd: int | None = None
         self._socket_class = greenzmq.Socket

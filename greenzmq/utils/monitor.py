@@ -81,6 +81,26 @@ def recv_monitor_message(socket: Any, flags: int = 0) -> MonitorMessage:
     Returns
     -------
     dict
-        ``{'event': Event, 'value': int, 'endpoint': bytes}``.
+        ``{'event': Event, 'value': int, 'endpoint': bytes}``; from a socket whose
+        ``recv_multipart`` returns a Future (``greenzmq.asyncio``), a Future of it.
     """
-    return parse_monitor_message(socket.recv_multipart(flags))
+    msg = socket.recv_multipart(flags)
+    if isinstance(msg, list):
+        return parse_monitor_message(msg)
+    import asyncio
+
+    # an asyncio socket: chain a future that decodes the frames (as pyzmq)
+    out = asyncio.get_running_loop().create_future()
+
+    def done(f: Any) -> None:
+        if out.cancelled():
+            return
+        if f.cancelled():
+            out.cancel()
+        elif f.exception() is not None:
+            out.set_exception(f.exception())
+        else:
+            out.set_result(parse_monitor_message(f.result()))
+
+    msg.add_done_callback(done)
+    return out  # type: ignore[no-any-return]
