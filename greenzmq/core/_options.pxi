@@ -20,9 +20,12 @@ for _k in _CURVE_KEY_OPTIONS:
     _opt_string[_k] = 2
 
 
-cdef inline int _opt_kind(int option) except -1:
+cdef inline int _opt_kind(int option, object optval=None) except -1:
     """The option's value type; an option number outside the tables is EINVAL (as libzmq
-    says for an unknown option), never an index past them."""
+    says for an unknown option; libzmq itself crashes on some), never an index past them.
+    As in pyzmq, an unknown option is an int option: a non-int ``optval`` is TypeError."""
     if option < 0 or option >= _NOPTS:
+        if optval is not None and not isinstance(optval, int):
+            raise TypeError("option %d needs an int, not %s" % (option, type(optval).__name__))
         raise ZMQError(EINVAL, "Invalid argument (unknown socket option %d)" % option)
     return _opt_type[option]

@@ -239,7 +239,7 @@ cdef class Socket:
         cdef int64_t lval
         cdef int t, rc, err
         self._check_open()
-        t = _opt_kind(option)
+        t = _opt_kind(option, optval)
         if t == _T_BYTES:
             if isinstance(optval, str):
                 raise TypeError("str is not allowed for option %d: use setsockopt_string" % option)
