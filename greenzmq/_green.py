@@ -899,12 +899,17 @@ def proxy_steerable(hub: Hub, frontend: Any, backend: Any, capture: Any = None,
 
 def proxy(hub: Hub, frontend: Any, backend: Any, capture: Any = None) -> None:
     """zmq_proxy in the calling greenlet: runs until an error (e.g. ContextTerminated)."""
+    if frontend is backend and capture is None:
+        # one socket on both ends (pyzmq's tests echo through a REP so): libzmq's proxy
+        # sends each message back; the relay would wait for POLLOUT a REP lacks
+        while True:
+            frontend.send_multipart(frontend.recv_multipart())
     proxy_steerable(hub, frontend, backend, capture)
 
 
 def device(hub: Hub, device_type: int, frontend: Any, backend: Any) -> None:
     """The old zmq_device: a proxy between ``frontend`` and ``backend``."""
-    proxy_steerable(hub, frontend, backend)
+    proxy(hub, frontend, backend)
 
 
 def monitored_queue(hub: Hub, in_socket: Any, out_socket: Any, mon_socket: Any,

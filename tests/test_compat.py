@@ -627,3 +627,14 @@ def test_ioloop_authenticator_io_loop_argument_is_deprecated(ctx):
     with pytest.warns(DeprecationWarning):
         IOLoopAuthenticator(ctx, io_loop=loop)
     loop.close()
+
+
+def test_unknown_option_number_is_an_int_option(ctx):
+    s = ctx.socket(zmq.PUB)
+    with pytest.raises(TypeError):
+        s.setsockopt(9999, b"5")  # as pyzmq: unknown options take ints
+    for call in (lambda: s.setsockopt(9999, 5), lambda: s.getsockopt(9999),
+                 lambda: s.setsockopt(-2**31, True)):
+        with pytest.raises(zmq.ZMQError) as info:
+            call()
+        assert info.value.errno == zmq.EINVAL

@@ -45,3 +45,22 @@ def test_green_contexts_have_their_own_instance():
     green = gz.Context.instance()
     assert type(green) is gz.Context and green is not plain
     green.term()
+
+
+@pytest.mark.timeout(20)
+def test_green_device_on_one_socket_echoes():
+    gevent = pytest.importorskip("gevent")
+    import greenzmq.green_gevent as gz
+
+    ctx = gz.Context()
+    rep, req = ctx.socket(gz.REP), ctx.socket(gz.REQ)
+    port = rep.bind_to_random_port("tcp://127.0.0.1")
+    dev = gevent.spawn(gz.device, gz.QUEUE, rep, rep)  # libzmq's proxy echoes so
+    req.connect(f"tcp://127.0.0.1:{port}")
+    try:
+        for i in range(3):
+            req.send(b"hi %d" % i)
+            assert gevent.spawn(req.recv).get(timeout=5) == b"hi %d" % i
+    finally:
+        dev.kill(block=True)
+        ctx.destroy(linger=0)
