@@ -47,6 +47,15 @@ def test_run_process_turns_hang_crash_and_silence_into_errors():
     assert "cannot run" in suite.run_process(["/nonexistent/python"], 10)["error"]
 
 
+def test_a_spec_can_cap_its_rounds(monkeypatch):
+    monkeypatch.setattr(suite, "run_process", lambda cmd, timeout, env: {"msgs_per_s": 1.0})
+    capped, full = suite.Spec("thr", "tcp", 256, max_rounds=2), suite.Spec("thr", "tcp")
+    samples, _ = suite.run_suite([capped, full], ["greenzmq"], rounds=5, budget=0.1, timeout=1,
+                                 log=open(os.devnull, "w"))
+    assert [s["label"] for s in samples].count(capped.label) == 2
+    assert [s["label"] for s in samples].count(full.label) == 5
+
+
 @pytest.mark.timeout(20)
 def test_hang_and_crash_cost_one_cell_not_the_suite(monkeypatch):
     scripts = {"greenzmq": "import time; time.sleep(30)", "pyzmq": "import os; os.abort()"}
@@ -179,7 +188,8 @@ def test_scaling_case_and_size_curve_are_in_the_default_set():
     for size in suite.CURVE_SIZES:  # every point of the curve, once
         assert sum(s.workload == "thr" and s.transport == "tcp" and s.size == size and s.copy
                    for s in suite.DEFAULT) == 1
-    assert labels["thr tcp 4MiB"].budget_scale < 1 and labels["thr tcp 256KiB"].label == "thr tcp 256KiB"
+    assert labels["thr tcp 4MiB"].budget_scale < 1 and labels["thr tcp 4MiB"].max_rounds == 2
+    assert labels["thr tcp 256KiB"].label == "thr tcp 256KiB"
     assert labels["thr inproc 64KiB"].runs_on("greenzmq-eventlet")
     assert any(g[:2] == ("eventlet", "thr inproc 64KiB") for g in suite.GOALS)
 
@@ -202,7 +212,8 @@ def test_worker_fanin_says_when_the_fd_limit_is_too_low():
     def low_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (300, 300))
 
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=25, preexec_fn=low_limit)
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=25,
+                       preexec_fn=low_limit)
     res = json.loads(p.stdout.splitlines()[-1])
     assert res["error"] == ("RuntimeError: fanin x1000 over tcp needs about 3256 file descriptors; "
                             "the limit is 300 (ulimit -n)")

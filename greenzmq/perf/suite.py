@@ -38,7 +38,8 @@ METRICS = {"msgs_per_s": ("msg/s", True), "usec_rtt": ("µs", False), "rt_per_s"
            "rss_growth_mib": ("MiB grown", False)}
 ROWS = {"thr": ("msgs_per_s",), "multipart": ("msgs_per_s",), "device": ("msgs_per_s",),
         "lat": ("usec_rtt",),
-        "lat1": ("usec_rtt",), "fanin": ("rt_per_s", "rss_peak_mib", "kib_per_socket"), "shared": ("rt_per_s",),
+        "lat1": ("usec_rtt",), "fanin": ("rt_per_s", "rss_peak_mib", "kib_per_socket"),
+        "shared": ("rt_per_s",),
         "mem": ("rss_growth_mib",)}
 SIZES = {64: "64B", 1024: "1KiB", 65536: "64KiB", 1 << 20: "1MiB"}
 # the cost curve of throughput against message size (tcp), drawn into the docs' plots
@@ -57,6 +58,7 @@ class Spec:
     copy: bool = True
     tasks: int = 0  # fanin and shared: greenlets; they run on green targets only
     budget_scale: float = 1.0  # a share of the suite's budget (the many points of the curve)
+    max_rounds: int = 0  # at most this many rounds (0: the suite's); keeps `make bench` short
 
     @property
     def label(self) -> str:
@@ -90,9 +92,9 @@ DEFAULT = [S("thr", "inproc"), S("thr", "ipc"), S("thr", "tcp"), S("thr", "inpro
            S("lat", "inproc"), S("lat", "tcp"), S("lat1", "inproc"), S("lat1", "tcp"),
            S("multipart", "inproc"), S("multipart", "tcp"), S("device", "tcp"),
            S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1),
-           S("fanin", "inproc", tasks=SCALE_TASKS)]
+           S("fanin", "inproc", tasks=SCALE_TASKS, max_rounds=3)]
 # the curve's sizes the default set lacks, each at a quarter of the budget
-CURVE = [S("thr", "tcp", size, budget_scale=0.25) for size in CURVE_SIZES
+CURVE = [S("thr", "tcp", size, budget_scale=0.25, max_rounds=2) for size in CURVE_SIZES
          if not any(s.workload == "thr" and s.transport == "tcp" and s.size == size and s.copy
                     for s in DEFAULT)]
 DEFAULT += CURVE
@@ -101,7 +103,8 @@ QUICK = [S("thr", "inproc"), S("thr", "tcp"), S("thr", "tcp", 1 << 20, False), S
          S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1)]
 FULL = ([S("thr", t, size, copy) for t in TRANSPORTS for size in SIZES for copy in (True, False)]
         + [S(w, t) for w in ("lat", "lat1", "multipart") for t in TRANSPORTS] + [S("device", "tcp")]
-        + [S("fanin", t, tasks=1000) for t in ("inproc", "tcp")] + [S("fanin", "inproc", tasks=SCALE_TASKS)]
+        + [S("fanin", t, tasks=1000) for t in ("inproc", "tcp")]
+        + [S("fanin", "inproc", tasks=SCALE_TASKS, max_rounds=3)]
         + [s for s in CURVE if s.size not in SIZES]
         + [S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1),
            S("mem", "inproc"), S("mem", "inproc", 1 << 20, False)])
@@ -209,14 +212,16 @@ def run_suite(specs: list[Spec], targets: list[str], rounds: int, budget: float,
 
     A target that hangs on a workload is not run again on it (it would only
     cost the timeout again)."""
-    plan = [(s, r, t) for s in specs for r in range(rounds) for t in targets if s.runs_on(t)]
+    plan = [(s, r, t) for s in specs for r in range(min(rounds, s.max_rounds or rounds))
+            for t in targets if s.runs_on(t)]
     samples, hung = [], set()
     try:
         for i, (s, r, t) in enumerate(plan, 1):
             if (s.label, t) in hung:
                 res = {"error": "skipped after a hang"}
             else:
-                cmd, env = worker_cmd(t, dict(asdict(s), budget=budget * s.budget_scale), anchor_python)
+                payload = dict(asdict(s), budget=budget * s.budget_scale)
+                cmd, env = worker_cmd(t, payload, anchor_python)
                 res = run_process(cmd, timeout, env)
                 if res.pop("hang", False):
                     hung.add((s.label, t))
@@ -336,7 +341,8 @@ def goals(specs: list[Spec], summary: dict) -> list[dict]:
             if matches(words, s.label) and metric in ROWS[s.workload]:
                 row = summary.get(s.label, {})
                 r = paired_ratio(row.get(ours), row.get(anchor), metric)
-                what = f"{s.label}" + {"rss_peak_mib": " peak RSS", "kib_per_socket": " RSS/socket"}.get(metric, "")
+                what = s.label + {"rss_peak_mib": " peak RSS",
+                                  "kib_per_socket": " RSS/socket"}.get(metric, "")
                 out.append({"group": group, "label": s.label, "metric": metric, "ratio": r,
                             "text": f"{group} {what} {op} {limit:g}x {anchor}", "verdict": verdict(r, op, limit)})
     many = [s for s in specs if s.workload == "shared" and s.tasks > 1]
