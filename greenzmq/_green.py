@@ -41,7 +41,8 @@ except ImportError:  # asyncio alone needs no greenlet
     getcurrent = None
 
 from greenzmq import constants as _c
-from greenzmq._realthread import allocate_lock as _allocate_lock, start_new_thread as _start_thread
+from greenzmq._realthread import allocate_lock as _allocate_lock, get_ident as _get_ident
+from greenzmq._realthread import start_new_thread as _start_thread
 from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, _Flag, _Relay,
                                 _set_release_hook, zmq_poll)
 from greenzmq.core.context import Context as _CoreContext
@@ -97,6 +98,11 @@ class Hub:
     def io(self, fd: int, write: bool) -> Any:
         """A stopped watcher for ``fd``: ``start(cb, *args)`` calls ``cb(*args)`` in the
         hub greenlet while the fd is readable (writable), ``stop()``, ``close()``."""
+        raise NotImplementedError
+
+    def call_threadsafe(self, loop: Any, fn: Callable[..., Any], *args: Any) -> None:
+        """From any OS thread: run ``fn(*args)`` in ``loop`` (a ``current()`` value whose
+        thread made a watcher there) soon; raise if that loop is gone."""
         raise NotImplementedError
 
     def waker(self) -> Any:
@@ -262,8 +268,8 @@ class _State:
     through the socket (its finaliser stays prompt).
     """
 
-    __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "wloop", "watching",
-                 "closed", "sowner")
+    __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "wloop", "wtid",
+                 "watching", "closed", "sowner")
 
     def __init__(self, sock: Any, hub: Hub) -> None:
         self.ref = weakref.ref(sock)
@@ -276,6 +282,7 @@ class _State:
         self.nwait = 0                     # len(rq) + len(sq) + len(polls)
         self.watcher: Any = None
         self.wloop: Any = None             # the loop the watcher belongs to
+        self.wtid = 0                      # and that loop's OS thread
         self.watching = False
         self.closed = False
         self.sowner: Any = None            # the greenlet in the middle of a SNDMORE message
@@ -290,7 +297,7 @@ class _State:
                 if old is not None:
                     _close_watcher(old)
                 self.watcher = self.hub.io(self.ref().fileno(), False)  # type: ignore[union-attr]
-                self.wloop = loop
+                self.wloop, self.wtid = loop, _get_ident()
             self.watcher.start(_on_fd, self)
             self.watching = True
 
@@ -354,6 +361,18 @@ class _State:
         if self.closed:
             return
         self.closed = True
+        if (self.watching or self.nwait) and self.wtid != _get_ident():
+            # closed from another OS thread: the watcher and the parked waiters belong
+            # to the waiting thread's loop, which finishes the close (the core closes the
+            # socket meanwhile; the waiters are parked, not in libzmq)
+            try:
+                self.hub.call_threadsafe(self.wloop, self._close_here)
+                return
+            except Exception:  # noqa: BLE001 - that loop is gone: nobody waits there
+                pass
+        self._close_here()
+
+    def _close_here(self) -> None:
         self.unwatch()
         if self.watcher is not None:
             _close_watcher(self.watcher)

@@ -11,18 +11,21 @@ from typing import Any, Callable
 
 def real_thread_primitives() -> tuple[Callable[..., Any], Callable[[], Any]]:
     """``start_new_thread`` and ``allocate_lock`` as the OS provides them."""
+    return _original("start_new_thread"), _original("allocate_lock")
+
+
+def _original(name: str) -> Any:
     import _thread
 
-    start, lock = _thread.start_new_thread, _thread.allocate_lock
+    fn = getattr(_thread, name)
     gmonkey = sys.modules.get("gevent.monkey")
-    if gmonkey is not None:  # the saved originals if gevent patched _thread
-        start = gmonkey.get_original("_thread", "start_new_thread")
-        lock = gmonkey.get_original("_thread", "allocate_lock")
+    if gmonkey is not None:  # the saved original if gevent patched _thread
+        fn = gmonkey.get_original("_thread", name)
     patcher = sys.modules.get("eventlet.patcher")
     if patcher is not None and patcher.is_monkey_patched("thread"):
-        orig = patcher.original("_thread")
-        start, lock = orig.start_new_thread, orig.allocate_lock
-    return start, lock
+        fn = getattr(patcher.original("_thread"), name)
+    return fn
 
 
 start_new_thread, allocate_lock = real_thread_primitives()
+get_ident: Callable[[], int] = _original("get_ident")  # patched, it names greenlets

@@ -107,6 +107,9 @@ class _AsyncioHub(_green.Hub):
     def call_later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
         return _loop().call_later(seconds, fn, *args).cancel
 
+    def call_threadsafe(self, loop: Any, fn: Callable[..., Any], *args: Any) -> None:
+        loop.call_soon_threadsafe(fn, *args)
+
 
 _HUB = _AsyncioHub()
 

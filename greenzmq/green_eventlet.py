@@ -157,7 +157,16 @@ class _EventletHub(_green.Hub):
         return get_hub()
 
     def io(self, fd: int, write: bool) -> _Watcher:
+        waker = getattr(get_hub(), "_greenzmq_waker", None)
+        if waker is None or waker.pid != _os.getpid():
+            try:  # so that another thread can reach this hub (call_threadsafe)
+                self.waker()
+            except OSError:
+                pass
         return _Watcher(fd, write)
+
+    def call_threadsafe(self, loop: Any, fn: Callable[..., Any], *args: Any) -> None:
+        loop._greenzmq_waker.call(fn, *args)
 
     def waker(self) -> _Waker:
         hub = get_hub()

@@ -62,6 +62,9 @@ class _GeventHub(_green.Hub):
     def io(self, fd: int, write: bool) -> Any:
         return get_hub().loop.io(fd, 2 if write else 1)
 
+    def call_threadsafe(self, loop: Any, fn: Callable[..., Any], *args: Any) -> None:
+        loop.run_callback_threadsafe(fn, *args)
+
     def waker(self) -> _Waker:
         return _Waker(get_hub().loop)
 

@@ -5,6 +5,7 @@ patching and the fd limit run in a subprocess.
 """
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -276,6 +277,38 @@ def test_term_thread_survives_other_threads_fork_and_exit(which, patched):
         print("OK", flush=True)
     """, which, patched, timeout=60)
     _check_script(res)
+
+
+# --- item 5: close or destroy from another OS thread ----------------------------------------
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("how", ["close", "destroy"])
+def test_close_from_another_thread_wakes_the_parked_greenlet(hub, how):
+    zmq = hub.zmq
+    ctx = hub.context()
+    pull = ctx.socket(zmq.PULL)
+    pull.bind("inproc://x-thread-close")
+    h = _started(hub, pull.recv)
+    errors = []
+
+    def closer():
+        try:
+            if how == "close":
+                pull.close()
+            else:
+                ctx.destroy(linger=0)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    th = threading.Thread(target=closer)
+    th.start()
+    assert h.join(5), "the parked greenlet was never woken"
+    th.join(5)
+    assert errors == []
+    exc = h.exception
+    assert isinstance(exc, zmq.ZMQError) and exc.errno == errno.ENOTSOCK, repr(exc)
+    assert pull.closed
 
 
 # --- item 7: duplicate poll items, one fd polled twice --------------------------------------
