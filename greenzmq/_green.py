@@ -824,6 +824,8 @@ _tracker_waits: dict[_Waiter, tuple[MessageTracker, Any]] = {}
 
 def _on_release() -> None:
     """The core's release hook (any thread, GIL held): wake the waits that are now done."""
+    if not _tracker_waits:  # the common case: releases that nobody waits for
+        return
     for w, (tracker, wake) in list(_tracker_waits.items()):
         if tracker.done:
             wake.call(_resume, w, _READY)
