@@ -173,11 +173,13 @@ def test_hwm_sets_both_directions(ctx):
     assert (s.sndhwm, s.rcvhwm, s.hwm) == (11, 11, 11)
 
 
-def test_options_as_attributes_in_any_case(ctx, pair):
+def test_options_as_attributes(ctx, pair):
     a, _ = pair
     assert a.MECHANISM == zmq.NULL
-    a.LINGER = 0
-    assert a.linger == 0 and a.Linger == 0
+    a.Linger = 0  # any spelling sets
+    assert a.linger == 0 and a.LINGER == 0  # lower- and upper-case read
+    with pytest.raises(AttributeError):
+        a.Linger  # no __getattr__ fallback: it would slow every a.send(...) (see _attrs)
     assert {"IDENTITY", "AFFINITY", "FD", "send"} <= set(dir(a))
     assert {"IO_THREADS", "LINGER", "socket"} <= set(dir(ctx))
     assert ctx.IO_THREADS == 1

@@ -114,14 +114,6 @@ class Context(OptionAttributes, _zmq.Context):
         """A default socket option set with setsockopt."""
         return self.sockopts[option]
 
-    def _get_attr_opt(self, name: str, opt: int) -> Any:
-        if name in _c.ContextOption.__members__:
-            return self.get(opt)
-        try:
-            return self.sockopts[opt]
-        except KeyError:
-            raise AttributeError(f"no default socket option {name} is set") from None
-
     def _set_attr_opt(self, name: str, opt: int, value: Any) -> None:
         if name in _c.ContextOption.__members__:
             self.set(opt, value)
@@ -179,6 +171,7 @@ def _ctx_property(opt: int, name: str, context_option: bool) -> property:
 for _e in (_c.SocketOption, _c.ContextOption):
     for _name, _opt in _e.__members__.items():
         if not hasattr(Context, _name.lower()) or _name.lower() in ("ipv6", "blocky"):
-            setattr(Context, _name.lower(),
-                    _ctx_property(int(_opt), _name, _e is _c.ContextOption))
-del _e, _name, _opt
+            _prop = _ctx_property(int(_opt), _name, _e is _c.ContextOption)
+            setattr(Context, _name.lower(), _prop)
+            setattr(Context, _name, _prop)  # pyzmq's spelling too: ctx.IO_THREADS
+del _e, _name, _opt, _prop

@@ -349,6 +349,8 @@ def _option_property(opt: int, bytes_opt: bool) -> property:
 
 # socket options as attributes (s.linger, s.identity ...), where no method has the name
 for _name, _opt in _c.SocketOption.__members__.items():
+    _prop = _option_property(int(_opt), int(_opt) in _BYTES_OPTS)
     if not hasattr(Socket, _name.lower()):
-        setattr(Socket, _name.lower(), _option_property(int(_opt), int(_opt) in _BYTES_OPTS))
-del _name, _opt
+        setattr(Socket, _name.lower(), _prop)
+    setattr(Socket, _name, _prop)  # pyzmq's spelling too: s.MECHANISM, s.SUBSCRIBE = b""
+del _name, _opt, _prop
