@@ -175,7 +175,8 @@ class AsyncBench:
         def metrics(n, dt):
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             return {"tasks": tasks, "rt_per_s": tasks * n / dt,
-                    "rss_start_mib": rss0 / 1024, "rss_peak_mib": rss / 1024}
+                    "rss_start_mib": rss0 / 1024, "rss_peak_mib": rss / 1024,
+                    "kib_per_socket": (rss - rss0) / tasks}
 
         return lambda n: self.go(main(n)), metrics
 
