@@ -43,7 +43,7 @@ except ImportError:  # asyncio alone needs no greenlet
 from greenzmq import constants as _c
 from greenzmq._realthread import allocate_lock as _allocate_lock, get_ident as _get_ident
 from greenzmq._realthread import start_new_thread as _start_thread
-from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, _Flag, _Relay,
+from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, _Flag,
                                 _set_release_hook, zmq_poll)
 from greenzmq.core.context import Context as _CoreContext
 from greenzmq.core.poll import Poller as _CorePoller
@@ -52,7 +52,7 @@ from greenzmq.error import Again, NotDone, ZMQError
 
 __all__ = [
     "Hub", "Socket", "Context", "Poller", "MessageTracker",
-    "poll", "select", "device", "proxy", "proxy_steerable", "monitored_queue",
+    "poll", "select",
 ]
 
 # plain ints: the constants are enum members, and enum arithmetic costs microseconds
@@ -63,7 +63,6 @@ __all__ = [
 
 # why a parked greenlet was resumed
 _READY, _TIMEOUT, _CLOSED = "ready", "timeout", "closed"
-_BATCH = 256  # messages a device moves before it lets other greenlets run
 
 _c_recv = _CoreSocket.recv
 _c_send = _CoreSocket.send
@@ -869,6 +868,9 @@ def bind_functions(hub: Hub, module: str) -> tuple[Callable[..., Any], ...]:
     ``zmq_poll, select, device, proxy, proxy_steerable, monitored_queue``."""
     import inspect
 
+    # the devices live with the devices; they use this engine (so: imported here)
+    from greenzmq.devices._green import device, monitored_queue, proxy, proxy_steerable
+
     def bound(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
             return fn(hub, *args, **kwargs)
@@ -889,55 +891,3 @@ def public_names(namespace: dict, package: Any) -> list[str]:
     public -= {"Hub"}
     return sorted(n for n, v in namespace.items()
                   if n in public and not isinstance(v, types.ModuleType))
-
-
-# --- devices -----------------------------------------------------------------------
-
-def _relay(hub: Hub, relay: _Relay) -> int:
-    """The green device loop over the core's relay: a burst per direction in C (never
-    waits; a refused message is held there), then a green wait for what it needs next."""
-    socks = relay.sockets
-    while True:
-        if relay.steer():
-            return 0
-        moved = relay.pump(_BATCH)
-        for sock in socks:  # the C calls may have eaten a parked greenlet's wakeup
-            st = getattr(sock, "_gs", None)
-            if st is not None and st.nwait:
-                st.poke()
-        if moved >= _BATCH:  # busy: let the other greenlets run, then carry on
-            hub.cooperate()
-            continue
-        items = relay.wait_items()
-        _wait_poll(hub, items, None, lambda it=items: zmq_poll(it, 0))
-
-
-def proxy_steerable(hub: Hub, frontend: Any, backend: Any, capture: Any = None,
-                    control: Any = None) -> int:
-    """zmq_proxy_steerable in the calling greenlet; returns 0 on TERMINATE."""
-    return _relay(hub, _Relay(frontend, backend, capture, control))
-
-
-def proxy(hub: Hub, frontend: Any, backend: Any, capture: Any = None) -> None:
-    """zmq_proxy in the calling greenlet: runs until an error (e.g. ContextTerminated)."""
-    if frontend is backend and capture is None:
-        # one socket on both ends (pyzmq's tests echo through a REP so): libzmq's proxy
-        # sends each message back; the relay would wait for POLLOUT a REP lacks
-        while True:
-            frontend.send_multipart(frontend.recv_multipart())
-    proxy_steerable(hub, frontend, backend, capture)
-
-
-def device(hub: Hub, device_type: int, frontend: Any, backend: Any) -> None:
-    """The old zmq_device: a proxy between ``frontend`` and ``backend``."""
-    proxy(hub, frontend, backend)
-
-
-def monitored_queue(hub: Hub, in_socket: Any, out_socket: Any, mon_socket: Any,
-                    in_prefix: bytes = b"in", out_prefix: bytes = b"out") -> None:
-    """A proxy that also copies each message to ``mon_socket`` behind a direction prefix.
-
-    Between two ROUTER sockets the first two frames (routing ids) are swapped.
-    """
-    swap = in_socket.socket_type == ROUTER and out_socket.socket_type == ROUTER
-    _relay(hub, _Relay(in_socket, out_socket, mon_socket, None, (in_prefix, out_prefix), swap))

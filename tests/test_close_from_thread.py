@@ -5,7 +5,6 @@ subprocess, so a regression that aborts or hangs is a failed test, not a dead ru
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -187,7 +186,8 @@ def test_destroy_still_wakes_every_blocked_call_with_context_terminated():
         except zmq.ZMQError as e:
             outcomes.append(type(e))
 
-    threads = [threading.Thread(target=run, args=(f,)) for f in (pull.recv, lambda: push.send(b"x"))]
+    calls = (pull.recv, lambda: push.send(b"x"))
+    threads = [threading.Thread(target=run, args=(f,)) for f in calls]
     for t in threads:
         t.start()
     for s in (pull, push):

@@ -77,3 +77,27 @@ def test_frame_wait(push_pull):
     with pytest.raises(zmq.NotDone):
         f.wait(0.01)  # the receiver's frame still holds the shared buffer
     del got, f
+
+
+@pytest.mark.timeout(20)
+def test_device_on_one_rep_socket_echoes_and_close_stops_it(ctx):
+    rep, req = ctx.socket(zmq.REP), ctx.socket(zmq.REQ)
+    port = rep.bind_to_random_port("tcp://127.0.0.1")
+    errors = []
+
+    def run():
+        try:
+            zmq.device(zmq.QUEUE, rep, rep)  # libzmq's proxy echoes through one socket
+        except zmq.ZMQError as e:
+            errors.append(e.errno)
+
+    t = threading.Thread(target=run)
+    t.start()
+    req.connect("tcp://127.0.0.1:%d" % port)
+    req.rcvtimeo = 5000
+    for i in range(3):
+        req.send(b"hi %d" % i)
+        assert req.recv() == b"hi %d" % i
+    rep.close()  # from this thread: wakes the device's thread
+    t.join(10)
+    assert not t.is_alive() and errors == [zmq.ENOTSOCK]

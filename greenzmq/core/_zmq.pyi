@@ -244,3 +244,23 @@ def monitored_queue(
     out_prefix: str | bytes = b"out",
 ) -> None: ...
 def _at_exit() -> None: ...
+
+class _Relay:
+    """The relay core's state for one device (proxies, monitored_queue, green devices)."""
+
+    sockets: tuple[Socket, ...]
+    paused: bool
+    stats: list[int]
+    def __init__(
+        self,
+        frontend: Socket,
+        backend: Socket,
+        capture: Socket | None = None,
+        control: Socket | None = None,
+        prefixes: tuple[str | bytes, str | bytes] | None = None,
+        swap_ids: bool = False,
+    ) -> None: ...
+    def steer(self) -> bool: ...
+    def pump(self, limit: int) -> int: ...
+    def wait_items(self) -> list[tuple[Socket, int]]: ...
+    def run(self) -> int: ...
