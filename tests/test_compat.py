@@ -640,3 +640,20 @@ def test_unknown_option_number_is_an_int_option(ctx):
         with pytest.raises(zmq.ZMQError) as info:
             call()
         assert info.value.errno == zmq.EINVAL
+
+
+@pytest.mark.timeout(20)
+def test_thread_device_on_one_socket_echoes():
+    from greenzmq.devices import ThreadDevice
+
+    dev = ThreadDevice(zmq.QUEUE, zmq.REP, -1)  # out_type < 0: one socket, libzmq echoes
+    port = dev.bind_in_to_random_port("tcp://127.0.0.1")
+    dev.start()
+    ctx = zmq.Context()
+    req = ctx.socket(zmq.REQ)
+    req.rcvtimeo = 5000
+    req.connect(f"tcp://127.0.0.1:{port}")
+    for i in range(3):
+        req.send(b"hello %d" % i)
+        assert req.recv() == b"hello %d" % i
+    ctx.destroy(linger=0)
