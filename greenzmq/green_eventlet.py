@@ -60,10 +60,10 @@ def _fds(hub: Any) -> dict:
 class _Watcher:
     """An fd watcher on eventlet's hub with the engine's start/stop/close interface."""
 
-    __slots__ = ("fd", "write", "on", "cb", "args")
+    __slots__ = ("fd", "write", "on", "cb", "args", "waker")
 
-    def __init__(self, fd: int, write: bool) -> None:
-        self.fd, self.write = fd, write
+    def __init__(self, fd: int, write: bool, waker: _Waker | None) -> None:
+        self.fd, self.write, self.waker = fd, write, waker
         self.on: _Fd | None = None
         self.cb: Callable[..., Any] = _ignore
         self.args: tuple = ()
@@ -84,7 +84,11 @@ class _Watcher:
             on, self.on = self.on, None
             on.leave(self)
 
-    close = stop
+    def close(self) -> None:
+        self.stop()
+        waker, self.waker = self.waker, None
+        if waker is not None:
+            waker.close()
 
 
 def _ignore(*args: Any) -> None:
@@ -92,18 +96,26 @@ def _ignore(*args: Any) -> None:
 
 
 class _Waker:
-    """A pipe whose reading end one hub listens to: any OS thread may have that hub call
-    a function (the engine's ``Hub.waker``). One per hub, kept (eventlet's hub runs on
-    with nothing scheduled, so a wait needs no reference of its own)."""
+    """A pipe one hub listens to: any OS thread may have that hub call a function (the
+    engine's ``Hub.waker``/``call_threadsafe``). One per hub, made once and kept; the hub
+    listens only while a wait or a socket watcher holds it (eventlet's hub runs on with
+    nothing scheduled, and a hub left with a reader looks busy to eventlet's own checks)."""
 
-    __slots__ = ("pid", "r", "w", "calls", "hub", "listener")
+    __slots__ = ("pid", "r", "w", "calls", "hub", "listener", "users")
 
     def __init__(self, hub: Any) -> None:
         self.pid = _os.getpid()
         self.r, self.w = _os.pipe2(_os.O_NONBLOCK | _os.O_CLOEXEC)
         self.calls: collections.deque = collections.deque()
         self.hub = hub
-        self.listener = hub.add(hub.READ, self.r, self._run, _ignore, None)
+        self.listener: Any = None
+        self.users = 0
+
+    def hold(self) -> _Waker:
+        if not self.users:
+            self.listener = self.hub.add(self.hub.READ, self.r, self._run, _ignore, None)
+        self.users += 1
+        return self
 
     def call(self, fn: Callable[..., Any], *args: Any) -> None:
         """Run ``fn(*args)`` in the hub soon; from any thread."""
@@ -129,14 +141,19 @@ class _Waker:
                 _os.write(self.w, b"!")
 
     def close(self) -> None:
-        """The wait is over (the pipe stays, for the hub's next waits)."""
+        """A holder is done (the pipe stays, for the hub's next waits)."""
+        self.users -= 1
+        if not self.users:
+            listener, self.listener = self.listener, None
+            self.hub.remove(listener)
 
     def discard(self) -> None:
         """Forget an inherited waker in a forked child (its pipe is the parent's too)."""
-        try:
-            self.hub.remove(self.listener)
-        except KeyError:
-            pass
+        if self.listener is not None:
+            try:
+                self.hub.remove(self.listener)
+            except KeyError:
+                pass
         _os.close(self.r)
         _os.close(self.w)
 
@@ -157,13 +174,11 @@ class _EventletHub(_green.Hub):
         return get_hub()
 
     def io(self, fd: int, write: bool) -> _Watcher:
-        waker = getattr(get_hub(), "_greenzmq_waker", None)
-        if waker is None or waker.pid != _os.getpid():
-            try:  # so that another thread can reach this hub (call_threadsafe)
-                self.waker()
-            except OSError:
-                pass
-        return _Watcher(fd, write)
+        try:  # held while the watcher lives: another thread can reach this hub then
+            waker = self.waker()
+        except OSError:
+            waker = None
+        return _Watcher(fd, write, waker)
 
     def call_threadsafe(self, loop: Any, fn: Callable[..., Any], *args: Any) -> None:
         loop._greenzmq_waker.call(fn, *args)
@@ -176,7 +191,7 @@ class _EventletHub(_green.Hub):
                 waker.discard()
                 hub._greenzmq_waker = None
             waker = hub._greenzmq_waker = _Waker(hub)
-        return waker
+        return waker.hold()
 
     def cooperate(self) -> None:
         eventlet.sleep(0)
