@@ -155,3 +155,170 @@ def test_term_twice_concurrently_and_after_an_interruption():
     assert out.split("\n")[:5] == [
         "socket refused while terminating", "2 True", "interrupted True False",
         "socket refused after the interruption", "True"]
+
+
+# --- inproc names: the libzmq 4.3 assertions behind pending connections (core/_inproc.pxi) ---
+
+INPROC_CASES = {
+    # ROUTER/REP connected before the bind, then disconnected: pipe.cpp:87 at the bind
+    "router_disconnects_pending": """
+        r = ctx.socket(zmq.ROUTER); r.connect(N)
+        expect(zmq.ENOTSUP, r.disconnect, N)
+        expect(zmq.ENOTSUP, r.unbind, N)
+        b = ctx.socket(zmq.REP); b.bind(N)
+    """,
+    # a CONFLATE connector gave up its pending pipe: ctx.cpp:809 at a non-ROUTER bind
+    # (the dead pipe is attached to a throw-away ROUTER first: the bind works)
+    "conflate_closed_then_bind": """
+        c = ctx.socket(zmq.SUB); c.conflate = 1; c.connect(N); c.close()
+        b = ctx.socket(zmq.PUB); b.bind(N)
+    """,
+    "conflate_disconnected_then_bind": """
+        c = ctx.socket(zmq.PULL); c.conflate = 1; c.connect(N); c.disconnect(N)
+        b = ctx.socket(zmq.REQ); b.bind(N)
+    """,
+    # ... while another socket still waits for the name: refused, the other is kept
+    "conflate_dead_with_live_waiter": """
+        c = ctx.socket(zmq.SUB); c.conflate = 1; c.connect(N); c.close()
+        d = ctx.socket(zmq.PULL); d.connect(N)
+        b = ctx.socket(zmq.PUSH)
+        expect(zmq.EADDRINUSE, b.bind, N)
+        r = ctx.socket(zmq.ROUTER); r.bind(N)  # a ROUTER binder reads nothing: fine
+    """,
+    # term() binds every pending name itself (libzmq's PAIR would hit ctx.cpp:809)
+    "conflate_dead_at_term": """
+        c = ctx.socket(zmq.DEALER); c.conflate = 1; c.connect(N); c.disconnect(N)
+    """,
+    # a PAIR binder keeps one pipe and ends the others: pipe.cpp:87 for a ROUTER/REP one
+    "pair_binds_name_with_several_waiters": """
+        s = ctx.socket(zmq.SUB); s.connect(N)
+        r = ctx.socket(zmq.REP); r.connect(N)
+        p = ctx.socket(zmq.PAIR)
+        expect(zmq.EINVAL, p.bind, N)
+        expect(zmq.EINVAL, p.monitor, N)  # (libzmq binds a PAIR for a monitor)
+    """,
+    # the fuzzer's reproductions of the issue: unicode and 300-character names
+    "unicode_and_long_names": """
+        for name in ("inproc://é", "inproc://" + "n" * 300):
+            r = ctx.socket(zmq.ROUTER); r.connect(name)
+            expect(zmq.ENOTSUP, r.disconnect, name)
+            b = ctx.socket(zmq.REP); b.bind(name)
+            c = ctx.socket(zmq.SUB); c.conflate = 1; c.connect(name + "2"); c.close()
+            b = ctx.socket(zmq.REQ); b.bind(name + "2")
+    """,
+    # a NUL would cut the name short inside libzmq
+    "nul_in_endpoint": """
+        s = ctx.socket(zmq.PAIR)
+        for call in (s.bind, s.connect, s.unbind, s.disconnect, s.monitor):
+            try:
+                call("inproc://a\\x00b")
+            except ValueError:
+                pass
+            else:
+                raise AssertionError(call)
+    """,
+    # draft socket types (Debian's libzmq has them; a failed DGRAM send aborts)
+    "draft_socket_types": """
+        for t in range(12, 21):
+            expect(zmq.EINVAL, ctx.socket, t)
+    """,
+}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("case", sorted(INPROC_CASES))
+def test_inproc_sequences_that_libzmq_aborts_on(case):
+    out = run_py("""
+        import greenzmq as zmq
+        N = "inproc://name"
+        def expect(errno, fn, *args):
+            try:
+                fn(*args)
+            except zmq.ZMQError as e:
+                assert e.errno == errno, (e.errno, errno, e)
+            else:
+                raise AssertionError("no error from %r" % (fn,))
+        ctx = zmq.Context()
+        ctx.linger = 0
+    """ + textwrap.indent(textwrap.dedent(INPROC_CASES[case]), "        ") + """
+        ctx.destroy(linger=0)
+        print("done")
+    """, timeout=30)
+    assert out.strip() == "done"
+
+
+@pytest.mark.timeout(60)
+def test_term_in_a_thread_while_the_sockets_close():
+    # term() and close() in other threads, sockets with pending inproc connections of
+    # every kind (libzmq's own term step raced the closes: pipe.cpp:87)
+    out = run_py("""
+        import random, threading, greenzmq as zmq
+        rng = random.Random(2)
+        types = [zmq.PAIR, zmq.ROUTER, zmq.DEALER, zmq.REQ, zmq.REP, zmq.PUB, zmq.SUB,
+                 zmq.PUSH, zmq.PULL]
+        for _ in range(80):
+            ctx = zmq.Context()
+            socks = []
+            for _ in range(6):
+                s = ctx.socket(rng.choice(types))
+                s.linger = 0
+                socks.append(s)
+                for _ in range(2):
+                    try:
+                        (s.bind if rng.random() < 0.3 else s.connect)(
+                            "inproc://%d" % rng.randint(0, 3))
+                    except zmq.ZMQError:
+                        pass
+            t = threading.Thread(target=ctx.term)
+            t.start()
+            rng.shuffle(socks)
+            for s in socks:
+                s.close()
+            t.join(10)
+            assert not t.is_alive()
+        print("done")
+    """, timeout=50)
+    assert out.strip() == "done"
+
+
+@pytest.mark.timeout(60)
+def test_connect_on_a_terminating_context_is_refused():
+    out = run_py("""
+        import threading, greenzmq as zmq
+        ctx = zmq.Context()
+        s = ctx.socket(zmq.DEALER)
+        t = threading.Thread(target=ctx.term)
+        t.start()
+        while not ctx._terminating:
+            t.join(0.001)
+        for call in (s.connect, s.bind):
+            try:
+                call("inproc://late")
+            except zmq.ContextTerminated:
+                print("refused")
+        s.close()
+        t.join(10)
+        print(ctx.closed)
+    """)
+    assert out.split() == ["refused", "refused", "True"]
+
+
+@pytest.mark.timeout(60)
+def test_get_monitor_socket_leaves_no_readerless_monitor():
+    # libzmq sends monitor events blocking: a monitor without its reader would stall the
+    # thread of the next event. If the reader cannot be made, no monitor is started.
+    out = run_py("""
+        import greenzmq as zmq
+        ctx = zmq.Context()
+        ctx.set(zmq.MAX_SOCKETS, 1)  # (applies before the first socket only)
+        s = ctx.socket(zmq.DEALER)
+        try:
+            s.get_monitor_socket()
+        except zmq.ZMQError as e:
+            print("refused", e.errno == zmq.EMFILE)
+        s.bind("tcp://127.0.0.1:*")  # an event: would block with a readerless monitor
+        s.close()
+        ctx.term()
+        print("done")
+    """, timeout=20)
+    assert out.split() == ["refused", "True", "done"]

@@ -55,6 +55,8 @@ cdef class Context:
         self._term_lock = PyThread_allocate_lock()
         if self._term_lock == NULL:
             raise MemoryError()
+        self._inproc_bound = {}    # see _inproc.pxi
+        self._inproc_pending = {}
 
     def __init__(self, io_threads=1, shadow=0):
         if self.handle != NULL:
@@ -177,6 +179,8 @@ cdef class Context:
         if self._shadow or self._pid != getpid():
             self.handle = NULL  # not ours to term (shadow, or inherited over fork)
             return
+        if self._state == _CTX_OPEN and self._inproc_pending:
+            _inproc_before_term(self)  # (raises EMFILE rather than let libzmq abort)
         self._state = _CTX_TERMINATING
         while True:  # wait for a term() running in another thread (Ctrl-C still works)
             with nogil:
@@ -229,7 +233,10 @@ cdef class Context:
                 continue
             obj.close()
         if busy and self._state == _CTX_OPEN:
+            if self._inproc_pending:
+                _inproc_before_term(self)  # (a shut-down context makes no sockets)
             zmq_ctx_shutdown(self.handle)  # (a terminating context has stopped its sockets)
+            self._state = _CTX_TERMINATING
         self.term()
 
     def _socket_count(self):

@@ -70,6 +70,12 @@ cdef class Socket:
             raise TypeError("socket_type must be an int, not %s" % type(socket_type).__name__)
         (<Context>context)._check_open()
         stype = socket_type
+        if not ZMQ_PAIR <= stype <= ZMQ_STREAM:
+            # libzmq built with its draft API (Debian's is) makes SERVER, DGRAM, ... too,
+            # which greenzmq does not drive (a failed DGRAM send aborts in zmq.cpp:413):
+            # EINVAL, as from a libzmq without it
+            raise ZMQError(EINVAL, "Invalid argument (socket_type=%r: greenzmq makes the "
+                                   "socket types PAIR..STREAM, 0-11)" % (socket_type,))
         self.handle = zmq_socket((<Context>context).handle, stype)
         if self.handle == NULL:
             _raise(c_zmq_errno(), "socket_type=%r" % (socket_type,))
@@ -165,12 +171,19 @@ cdef class Socket:
             return
         rc = zmq_close(self.handle)
         self.handle = NULL
+        if self._has_endpoint:
+            _inproc_closed(self.context, self)
         if rc < 0:
             _raise(c_zmq_errno())
 
     # --- endpoints -------------------------------------------------------------------------
 
     cdef int _check_endpoint(self, bytes addr) except -1:
+        if isinstance(self.context, Context):
+            # libzmq refuses only once this socket has seen its stop command: an inproc
+            # connect in between leaves a pending connection that term() never attaches
+            # (it did that step already), and term() then waits for it forever
+            (<Context>self.context)._check_open()
         # libzmq 4.3 asserts (aborts the process) on these sequences: refuse them instead
         if addr.startswith(_INPROC):
             if self.socket_type == ZMQ_STREAM:
@@ -183,18 +196,23 @@ cdef class Socket:
 
     def bind(self, addr):
         """Bind to an endpoint such as ``tcp://*:5555``, ``ipc:///tmp/x`` or ``inproc://x``."""
-        cdef bytes baddr = _b(addr, "addr")
+        cdef bytes baddr = _endpoint(addr)
         cdef int rc
+        cdef bint inproc = _is_inproc(baddr)
         self._check_open()
         self._check_endpoint(baddr)
+        if inproc:
+            _inproc_before_bind(self.context, baddr, self.socket_type)
         rc = zmq_bind(self.handle, baddr)
         if rc < 0:
             _raise(c_zmq_errno(), "addr=%r" % (addr,))
         self._has_endpoint = True
+        if inproc:
+            _inproc_bound(self.context, baddr, self, False)
 
     def connect(self, addr):
         """Connect to an endpoint."""
-        cdef bytes baddr = _b(addr, "addr")
+        cdef bytes baddr = _endpoint(addr)
         cdef int rc
         self._check_open()
         self._check_endpoint(baddr)
@@ -202,32 +220,49 @@ cdef class Socket:
         if rc < 0:
             _raise(c_zmq_errno(), "addr=%r" % (addr,))
         self._has_endpoint = True
+        if _is_inproc(baddr):
+            _inproc_connected(self.context, baddr, self)
 
     def unbind(self, addr):
         """Stop listening on an endpoint that bind() opened."""
-        cdef bytes baddr = _b(addr, "addr")
+        cdef bytes baddr = _endpoint(addr)
+        cdef bint inproc = _is_inproc(baddr)
         self._check_open()
+        if inproc:
+            _inproc_before_disconnect(self.context, baddr, self)
         if zmq_unbind(self.handle, baddr) < 0:
             _raise(c_zmq_errno(), "addr=%r" % (addr,))
+        if inproc:
+            _inproc_disconnected(self.context, baddr, self)
 
     def disconnect(self, addr):
         """Disconnect from an endpoint that connect() opened."""
-        cdef bytes baddr = _b(addr, "addr")
+        cdef bytes baddr = _endpoint(addr)
+        cdef bint inproc = _is_inproc(baddr)
         self._check_open()
+        if inproc:
+            _inproc_before_disconnect(self.context, baddr, self)
         if zmq_disconnect(self.handle, baddr) < 0:
             _raise(c_zmq_errno(), "addr=%r" % (addr,))
+        if inproc:
+            _inproc_disconnected(self.context, baddr, self)
 
     def monitor(self, addr, int events=ZMQ_EVENT_ALL):
         """Publish socket events on a PAIR socket at ``addr`` (inproc); None stops it."""
         cdef int rc
         self._check_open()
+        _inproc_monitor_stopped(self.context, self)  # (libzmq stops the old one, even on errors)
         if addr is None:
             rc = zmq_socket_monitor(self.handle, NULL, 0)
         else:
-            baddr = _b(addr, "addr")
+            baddr = _endpoint(addr)
+            if _is_inproc(baddr):  # libzmq binds a PAIR to it
+                _inproc_before_bind(self.context, baddr, ZMQ_PAIR)
             rc = zmq_socket_monitor(self.handle, <bytes>baddr, events)
         if rc < 0:
             _raise(c_zmq_errno(), None if addr is None else "addr=%r" % (addr,))
+        if addr is not None:
+            _inproc_bound(self.context, baddr, self, True)
 
     # --- options ---------------------------------------------------------------------------
     # every option entry point (set/get, setsockopt_string, the attributes, the context's

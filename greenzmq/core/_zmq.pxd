@@ -35,6 +35,8 @@ cdef class Context:
     cdef object _cpus
     cdef int _state
     cdef PyThread_type_lock _term_lock
+    cdef dict _inproc_bound
+    cdef dict _inproc_pending
 
     cdef int _check_open(self) except -1
 

@@ -16,7 +16,7 @@ from greenzmq.core.libzmq cimport *
 from greenzmq.core._externs cimport *
 
 cdef extern from "errno.h":
-    enum: ENOTSOCK, ENOTSUP, EPROTONOSUPPORT
+    enum: ENOTSOCK, ENOTSUP, EPROTONOSUPPORT, EADDRINUSE, EMFILE
 
 import weakref as _weakref
 import warnings as _warnings
@@ -35,6 +35,7 @@ include "_frame.pxi"
 include "_context.pxi"
 include "_blocking.pxi"
 include "_socket.pxi"
+include "_inproc.pxi"
 include "_poll.pxi"
 include "_relay.pxi"
 include "_proxy.pxi"

@@ -315,8 +315,14 @@ class Socket(OptionAttributes, _zmq.Socket):
             return mon  # already monitoring: the same socket, as in pyzmq
         if addr is None:
             addr = f"inproc://greenzmq.monitor.{id(self):x}"
-        self.monitor(addr, _c.EVENT_ALL if events is None else events)
+        # the reader first: libzmq sends events blocking, so a monitor left without a
+        # reader (the socket could not be made) would stall the next event's sender
         mon = self.context.socket(_c.PAIR)
+        try:
+            self.monitor(addr, _c.EVENT_ALL if events is None else events)
+        except BaseException:
+            mon.close(0)
+            raise
         mon.connect(addr)
         self._monitor_socket = mon
         return mon
