@@ -322,3 +322,51 @@ def test_get_monitor_socket_leaves_no_readerless_monitor():
         print("done")
     """, timeout=20)
     assert out.split() == ["refused", "True", "done"]
+
+
+@pytest.mark.timeout(60)
+def test_every_call_at_the_fd_limit_raises_and_the_process_goes_on(tmp_path):
+    # at RLIMIT_NOFILE, a tcp bind aborted inside libzmq (ip_resolver.cpp:542, getifaddrs
+    # EMFILE); now each call raises EMFILE, and all works again once fds are freed
+    out = run_py(f"""
+        import os, resource, greenzmq as zmq
+        ctx = zmq.Context()
+        s = ctx.socket(zmq.PULL)
+        s.connect("inproc://pending")  # term() must attach it: it needs a socket too
+        limit = len(os.listdir("/proc/self/fd")) + 16
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+        fds = []
+        try:
+            while True:
+                fds.append(os.open("/dev/null", os.O_RDONLY))
+        except OSError:
+            pass
+        calls = {{
+            "bind tcp": lambda: s.bind("tcp://127.0.0.1:*"),
+            "connect tcp": lambda: s.connect("tcp://127.0.0.1:9"),
+            "bind ipc": lambda: s.bind("ipc://{tmp_path}/x"),
+            "socket": lambda: ctx.socket(zmq.PUSH),
+            "context": lambda: zmq.Context().socket(zmq.PUSH),
+            "monitor": lambda: s.get_monitor_socket(),
+            "term": ctx.term,
+        }}
+        for name, call in calls.items():
+            try:
+                call()
+                print(name, "returned")
+            except zmq.ZMQError as e:
+                print(name, "raised", e.errno == zmq.EMFILE)
+        for fd in fds:
+            os.close(fd)
+        p = ctx.socket(zmq.PUSH)
+        port = p.bind_to_random_port("tcp://127.0.0.1")
+        s.connect("tcp://127.0.0.1:%d" % port)
+        p.send(b"after")
+        print(s.recv())
+        p.close(); s.close(); ctx.term()
+    """, timeout=30)
+    lines = out.splitlines()
+    assert lines[:7] == ["bind tcp raised True", "connect tcp raised True",
+                         "bind ipc raised True", "socket raised True", "context raised True",
+                         "monitor raised True", "term raised True"], out
+    assert lines[7] == "b'after'"

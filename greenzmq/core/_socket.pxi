@@ -34,6 +34,31 @@ cdef inline bytes _msg_bytes(zmq_msg_t *msg):
     return out
 
 
+cdef extern from "<sys/socket.h>" nogil:
+    int socket(int domain, int type, int protocol)
+    enum: AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC
+cdef extern from "<linux/netlink.h>" nogil:
+    enum: NETLINK_ROUTE
+cdef extern from "<unistd.h>" nogil:
+    int c_close "close"(int fd)
+cdef extern from "<errno.h>" nogil:
+    int errno
+    enum: ENFILE
+
+
+cdef int _check_fd_room(bytes addr) except -1:
+    """libzmq resolves a tcp/udp/ws address with getifaddrs() (a netlink socket) and
+    aborts when that fails with EMFILE (ip_resolver.cpp:542): try one such socket first."""
+    cdef int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)
+    if fd >= 0:
+        c_close(fd)
+        return 0
+    if errno == EMFILE or errno == ENFILE:
+        _raise(errno, "addr=%r: no file descriptor left to resolve it" % addr.decode(
+            "utf-8", "replace"))
+    return 0  # (no netlink here: libzmq copes, or says so itself)
+
+
 cdef class Socket:
     """A libzmq socket (core class; ``greenzmq.Socket`` adds pyzmq's conveniences).
 
@@ -184,6 +209,8 @@ cdef class Socket:
             # connect in between leaves a pending connection that term() never attaches
             # (it did that step already), and term() then waits for it forever
             (<Context>self.context)._check_open()
+        if not (addr.startswith(_INPROC) or addr.startswith(b"ipc://")):
+            _check_fd_room(addr)
         # libzmq 4.3 asserts (aborts the process) on these sequences: refuse them instead
         if addr.startswith(_INPROC):
             if self.socket_type == ZMQ_STREAM:
