@@ -370,3 +370,32 @@ def test_every_call_at_the_fd_limit_raises_and_the_process_goes_on(tmp_path):
                          "bind ipc raised True", "socket raised True", "context raised True",
                          "monitor raised True", "term raised True"], out
     assert lines[7] == "b'after'"
+
+
+@pytest.mark.timeout(60)
+def test_use_fd_must_be_a_listening_socket():
+    # libzmq polls and accepts on the USE_FD descriptor unchecked: a file or a
+    # non-listening socket aborted in epoll.cpp:100 at the bind
+    out = run_py("""
+        import os, socket, greenzmq as zmq
+        ctx = zmq.Context()
+        s = ctx.socket(zmq.PULL)
+        f = os.open("/dev/null", os.O_RDONLY)
+        plain = socket.socket()
+        for fd in (f, plain.fileno(), 10**6):
+            try:
+                s.setsockopt(zmq.USE_FD, fd)
+            except zmq.ZMQError as e:
+                print(e.errno == zmq.EINVAL)
+        ctx.setsockopt(zmq.USE_FD, f)  # a context default: skipped as EINVAL
+        t = ctx.socket(zmq.PULL)
+        t.bind("tcp://127.0.0.1:*")
+        lsock = socket.socket()
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen()
+        s.setsockopt(zmq.USE_FD, lsock.fileno())
+        s.setsockopt(zmq.USE_FD, -1)
+        s.close(); t.close(); ctx.term()
+        print("done")
+    """)
+    assert out.split() == ["True", "True", "True", "done"]

@@ -46,6 +46,23 @@ cdef extern from "<errno.h>" nogil:
     enum: ENFILE
 
 
+cdef extern from "<sys/socket.h>" nogil:
+    int getsockopt(int fd, int level, int name, void *val, unsigned int *len)
+    enum: SOL_SOCKET, SO_ACCEPTCONN
+
+DEF _USE_FD = 89
+
+
+cdef int _check_use_fd(int fd) except -1:
+    """libzmq accepts on a USE_FD descriptor without checking it: anything but a listening
+    socket aborts in its poller (epoll.cpp:100) or in accept()."""
+    cdef int listening = 0
+    cdef unsigned int n = sizeof(int)
+    if getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &n) != 0 or not listening:
+        raise ZMQError(EINVAL, "Invalid argument (USE_FD=%d is not a listening socket)" % fd)
+    return 0
+
+
 cdef int _check_fd_room(bytes addr) except -1:
     """libzmq resolves a tcp/udp/ws address with getifaddrs() (a netlink socket) and
     aborts when that fails with EMFILE (ip_resolver.cpp:542): try one such socket first."""
@@ -324,6 +341,8 @@ cdef class Socket:
             if t == _T_INT64:
                 rc = zmq_setsockopt(self.handle, option, &lval, sizeof(int64_t))
             else:
+                if option == _USE_FD and ival != -1:
+                    _check_use_fd(ival)
                 rc = zmq_setsockopt(self.handle, option, &ival, sizeof(int))
         if rc < 0:
             err = c_zmq_errno()

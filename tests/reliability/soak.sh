@@ -3,8 +3,11 @@
 # tests/reliability with GREENZMQ_SOAK=1 (full counts), then valgrind memcheck on a
 # short core run, then a table of what was tried and what held.  See SOAK.md.
 #
+# Then the random-call fuzzer (tests/fuzz/run.py), 3 seeds x 100,000 calls by default.
+#
 # Environment: PYTHON (default .venv/bin/python), SOAK_OUT (default /tmp/greenzmq-soak),
-# SOAK_VALGRIND_MESSAGES (default 1000), PYTEST_ARGS (extra pytest arguments).
+# SOAK_VALGRIND_MESSAGES (default 1000), PYTEST_ARGS (extra pytest arguments),
+# SOAK_FUZZ_SEEDS (default "1 2 3"), SOAK_FUZZ_CALLS (default 100000).
 set -u
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-.venv/bin/python}
@@ -25,6 +28,13 @@ echo "== pytest tests/reliability (GREENZMQ_SOAK=$GREENZMQ_SOAK)"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 t1=$(date +%s)
 
+echo "== random-call fuzz: ${SOAK_FUZZ_SEEDS:-1 2 3} x ${SOAK_FUZZ_CALLS:-100000} calls (tests/fuzz)"
+# shellcheck disable=SC2086
+"$PY" tests/fuzz/run.py --seeds ${SOAK_FUZZ_SEEDS:-1 2 3} --calls "${SOAK_FUZZ_CALLS:-100000}" \
+    | tee "$OUT/fuzz.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+tf=$(date +%s)
+
 echo "== valgrind memcheck on a short core run ($VG_MESSAGES messages)"
 if command -v valgrind >/dev/null 2>&1; then
     PYTHONMALLOC=malloc timeout 900 valgrind --tool=memcheck --leak-check=full \
@@ -38,7 +48,7 @@ fi
 t2=$(date +%s)
 
 echo
-echo "== what was tried and what held (pytest $((t1 - t0)) s, valgrind $((t2 - t1)) s)"
+echo "== what was tried and what held (pytest $((t1 - t0)) s, fuzz $((tf - t1)) s, valgrind $((t2 - tf)) s)"
 "$PY" tests/reliability/scripts/table.py "$REPORT" | tee "$OUT/table.md"
 echo
 echo "logs in $OUT; status: $([ $status -eq 0 ] && echo PASS || echo FAIL)"
