@@ -23,7 +23,7 @@ source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 # design-notes.md is the maintainers' contract between layers, not part of the guide;
 # the *.inc file is pulled in by `.. include::`
-exclude_patterns = ["_build", "design-notes.md", "**/*.inc"]
+exclude_patterns = ["_build", "design-notes.md", "architecture.md", "**/*.inc"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
