@@ -25,7 +25,9 @@ RUNS = {
 }
 
 
-def run_example(name: str, args: list[str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
+def run_example(
+    name: str, args: list[str], timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     # the examples import greenzmq from this tree, whatever the current directory
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))

@@ -121,7 +121,8 @@ def test_interpreter_exit_with_open_sockets_does_not_hang():
         "import greenzmq as zmq\n"
         "ctx = zmq.Context.instance()\n"
         "s = ctx.socket(zmq.PUSH); s.connect('tcp://127.0.0.1:1'); s.send(b'never delivered')\n"
-        "c2 = zmq.Context(); t = c2.socket(zmq.PUSH); t.connect('tcp://127.0.0.1:1'); t.send(b'x')\n"
+        "c2 = zmq.Context(); t = c2.socket(zmq.PUSH); "
+        "t.connect('tcp://127.0.0.1:1'); t.send(b'x')\n"
         "print('exiting')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)

@@ -26,7 +26,10 @@ def test_parse_monitor_message() -> None:
     assert msg == {"event": zmq.EVENT_ACCEPTED, "value": 17, "endpoint": b"tcp://127.0.0.1:5555"}
     assert isinstance(msg["event"], int)
     # values use the full unsigned 32-bit range (errno values, fds)
-    assert parse_monitor_message([_header(zmq.EVENT_HANDSHAKE_FAILED_AUTH, 2**32 - 1), b""])["value"] == 2**32 - 1
+    assert (
+        parse_monitor_message([_header(zmq.EVENT_HANDSHAKE_FAILED_AUTH, 2**32 - 1), b""])["value"]
+        == 2**32 - 1
+    )
 
 
 def test_parse_monitor_message_frames() -> None:

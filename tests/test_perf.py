@@ -38,8 +38,15 @@ def test_calibrate_runs_about_the_budget():
 @pytest.mark.timeout(20)
 def test_run_process_turns_hang_crash_and_silence_into_errors():
     py = sys.executable
-    hang = suite.run_process([py, "-c", "import sys, time; print('stuck', file=sys.stderr, flush=True); time.sleep(30)"], 1.0)
-    assert hang["hang"] and hang["error"].startswith("hang: killed after 1s") and "stuck" in hang["error"]
+    hang = suite.run_process(
+        [py, "-c", "import sys, time; print('stuck', file=sys.stderr, flush=True); time.sleep(30)"],
+        1.0,
+    )
+    assert (
+        hang["hang"]
+        and hang["error"].startswith("hang: killed after 1s")
+        and "stuck" in hang["error"]
+    )
     crash = suite.run_process([py, "-c", "import os; os.abort()"], 10)
     assert crash["error"].startswith("exit -6")
     assert suite.run_process([py, "-c", "pass"], 10)["error"] == "exit 0: no output"
@@ -59,7 +66,9 @@ def test_a_spec_can_cap_its_rounds(monkeypatch):
 @pytest.mark.timeout(20)
 def test_hang_and_crash_cost_one_cell_not_the_suite(monkeypatch):
     scripts = {"greenzmq": "import time; time.sleep(30)", "pyzmq": "import os; os.abort()"}
-    monkeypatch.setattr(suite, "worker_cmd", lambda t, payload, py: ([sys.executable, "-c", scripts[t]], None))
+    monkeypatch.setattr(
+        suite, "worker_cmd", lambda t, payload, py: ([sys.executable, "-c", scripts[t]], None)
+    )
     spec = suite.Spec("thr", "inproc")
     samples, interrupted = suite.run_suite([spec], ["greenzmq", "pyzmq"], rounds=2, budget=0.1,
                                            timeout=0.5, log=open(os.devnull, "w"))
@@ -69,7 +78,11 @@ def test_hang_and_crash_cost_one_cell_not_the_suite(monkeypatch):
     assert errors[("greenzmq", 1)] == "skipped after a hang"  # the timeout is not paid twice
     assert errors[("pyzmq", 0)].startswith("exit -6") and errors[("pyzmq", 1)].startswith("exit -6")
     text, _ = suite.tables([spec], suite.summarize(samples), ["greenzmq", "pyzmq"])
-    assert next(ln for ln in text.splitlines() if ln.startswith(spec.label)).split()[-3:] == ["ERR", "ERR", "-"]
+    assert next(ln for ln in text.splitlines() if ln.startswith(spec.label)).split()[-3:] == [
+        "ERR",
+        "ERR",
+        "-",
+    ]
 
 
 def test_labels_and_where_specs_run():
@@ -77,11 +90,19 @@ def test_labels_and_where_specs_run():
     assert suite.Spec("multipart", "inproc").label == "multipart inproc 5x64B"
     fanin = suite.Spec("fanin", "tcp", tasks=1000)
     assert fanin.label == "fanin tcp 64B x1000"
-    assert not fanin.runs_on("pyzmq") and fanin.runs_on("zmq.green") and fanin.runs_on("greenzmq-eventlet")
-    assert suite.Spec("mem", "inproc").runs_on("greenzmq") and not suite.Spec("mem", "inproc").runs_on("pyzmq")
+    assert (
+        not fanin.runs_on("pyzmq")
+        and fanin.runs_on("zmq.green")
+        and fanin.runs_on("greenzmq-eventlet")
+    )
+    assert suite.Spec("mem", "inproc").runs_on("greenzmq") and not suite.Spec(
+        "mem", "inproc"
+    ).runs_on("pyzmq")
     assert suite.matches("thr inproc 64B", "thr inproc 64B")
     assert not suite.matches("thr inproc 64B", "thr inproc 64B zc")
-    assert suite.matches("thr 1MiB zc", "thr tcp 1MiB zc") and not suite.matches("thr 1MiB zc", "thr tcp 1MiB")
+    assert suite.matches("thr 1MiB zc", "thr tcp 1MiB zc") and not suite.matches(
+        "thr 1MiB zc", "thr tcp 1MiB"
+    )
     labels = [s.label for s in suite.FULL]
     assert len(labels) == len(set(labels)) and {s.label for s in suite.DEFAULT} <= set(labels)
 
@@ -93,7 +114,9 @@ def sample(label, target, rnd, **values):
 def test_report_pairs_rounds_and_shows_err_cells():
     thr, lat1 = suite.Spec("thr", "inproc"), suite.Spec("lat1", "inproc")
     samples = []
-    for r, (ours, anchor) in enumerate([(150, 100), (300, 150), (130, 100)]):  # ratios 1.5, 2.0, 1.3
+    for r, (ours, anchor) in enumerate(
+        [(150, 100), (300, 150), (130, 100)]
+    ):  # ratios 1.5, 2.0, 1.3
         samples += [sample(thr.label, "greenzmq", r, msgs_per_s=ours, mb_per_s=1.0),
                     sample(thr.label, "pyzmq", r, msgs_per_s=anchor, mb_per_s=1.0),
                     sample(lat1.label, "pyzmq", r, usec_rtt=3.0)]
@@ -101,7 +124,12 @@ def test_report_pairs_rounds_and_shows_err_cells():
     samples[-1] = sample(lat1.label, "greenzmq", 2, usec_rtt=2.7)  # one round in three succeeded
     summary = suite.summarize(samples)
     assert summary[thr.label]["greenzmq"]["msgs_per_s"] == 150
-    assert suite.paired_ratio(summary[thr.label]["greenzmq"], summary[thr.label]["pyzmq"], "msgs_per_s") == 1.5
+    assert (
+        suite.paired_ratio(
+            summary[thr.label]["greenzmq"], summary[thr.label]["pyzmq"], "msgs_per_s"
+        )
+        == 1.5
+    )
     text, ratios = suite.tables([thr, lat1], summary, ["greenzmq", "pyzmq"])
     assert ratios["threads"][f"{thr.label} msgs_per_s"] == 1.5
     assert ratios["threads"][f"{lat1.label} usec_rtt"] == pytest.approx(0.9)
@@ -133,7 +161,12 @@ def test_all_failed_cell_is_err_and_shared_goal_is_per_target():
 
 
 def test_cli_rejects_bad_arguments(capsys):
-    for argv in (["--rounds", "0"], ["--only", "no-such-workload"], ["--targets", "nope"], ["--quick", "--full"]):
+    for argv in (
+        ["--rounds", "0"],
+        ["--only", "no-such-workload"],
+        ["--targets", "nope"],
+        ["--quick", "--full"],
+    ):
         with pytest.raises(SystemExit) as e:
             suite.parse_args(argv)
         assert e.value.code == 2
@@ -145,7 +178,9 @@ def test_cli_rejects_bad_arguments(capsys):
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("workload", ["thr", "multipart", "lat", "lat1"])
 def test_worker_measures_threaded_workloads(workload):
-    res = worker({"target": "greenzmq", "workload": workload, "transport": "inproc", "budget": 0.02})
+    res = worker(
+        {"target": "greenzmq", "workload": workload, "transport": "inproc", "budget": 0.02}
+    )
     assert "error" not in res, res
     metric = "usec_rtt" if workload.startswith("lat") else "msgs_per_s"
     assert res[metric] > 0 and res["n"] >= 1 and res["seconds"] > 0
@@ -170,10 +205,14 @@ def test_worker_green_workloads(target):
     module = workloads.TARGETS[target][0]
     if not have(module):
         pytest.skip(f"{module} not importable")
-    res = worker({"target": target, "workload": "shared", "transport": "tcp", "tasks": 10, "budget": 0.02})
+    res = worker(
+        {"target": target, "workload": "shared", "transport": "tcp", "tasks": 10, "budget": 0.02}
+    )
     assert "error" not in res, res
     assert res["rt_per_s"] > 0 and res["tasks"] == 10
-    res = worker({"target": target, "workload": "fanin", "transport": "inproc", "tasks": 20, "budget": 0.02})
+    res = worker(
+        {"target": target, "workload": "fanin", "transport": "inproc", "tasks": 20, "budget": 0.02}
+    )
     assert "error" not in res, res
     assert res["rss_peak_mib"] >= res["rss_start_mib"] > 0 and res["kib_per_socket"] >= 0
     res = worker({"target": target, "workload": "lat", "transport": "ipc", "budget": 0.02})
@@ -224,9 +263,29 @@ def test_suite_smoke(tmp_path):
     """The suite end to end with tiny counts: a table with the rows, the targets, the JSON."""
     out = tmp_path / "bench.json"
     env = dict(os.environ, PYTHONPATH=suite.ROOT)
-    p = subprocess.run([sys.executable, "-m", "greenzmq.perf", "--quick", "--only", "thr inproc 64B", "lat1",
-                        "--rounds", "2", "--budget", "0.02", "--targets", "threads", "--json", str(out)],
-                       capture_output=True, text=True, timeout=50, env=env)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "greenzmq.perf",
+            "--quick",
+            "--only",
+            "thr inproc 64B",
+            "lat1",
+            "--rounds",
+            "2",
+            "--budget",
+            "0.02",
+            "--targets",
+            "threads",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=50,
+        env=env,
+    )
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert "== threads (anchor: pyzmq) ==" in lines
@@ -241,4 +300,7 @@ def test_suite_smoke(tmp_path):
     assert len(saved["samples"]) == 2 * 2 * len(ran)  # 2 workloads x 2 rounds per target
     assert all("error" not in s for s in saved["samples"]), saved["samples"]
     if have("zmq"):
-        assert "pyzmq" in ran and "x" in next(ln for ln in lines if ln.startswith("thr inproc 64B")).split()[-1]
+        assert (
+            "pyzmq" in ran
+            and "x" in next(ln for ln in lines if ln.startswith("thr inproc 64B")).split()[-1]
+        )

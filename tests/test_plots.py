@@ -27,7 +27,12 @@ def fake_results() -> dict:
                 row[target] = {"runs": 1, "errors": [], "msgs_per_s": scale * 1e6 / (n + 1),
                                "mb_per_s": scale * s.size / (n + 1)}
             elif s.workload == "fanin":
-                row[target] = {"runs": 1, "errors": [], "rt_per_s": scale * 1e4, "rss_peak_mib": 50.0}
+                row[target] = {
+                    "runs": 1,
+                    "errors": [],
+                    "rt_per_s": scale * 1e4,
+                    "rss_peak_mib": 50.0,
+                }
             else:
                 row[target] = {"runs": 1, "errors": [], "usec_rtt": 10.0 / scale}
     ratios = {g: {f"{s.label} msgs_per_s": 2.0 for s in specs if s.workload == "thr"}

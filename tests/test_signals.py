@@ -25,7 +25,9 @@ s.close(); ctx.term()
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize("call", ["recv()", "recv_multipart()", "poll()", "recv_into(bytearray(4))"])
+@pytest.mark.parametrize(
+    "call", ["recv()", "recv_multipart()", "poll()", "recv_into(bytearray(4))"]
+)
 def test_sigint_during_blocking_call_raises_keyboardinterrupt(call):
     p = subprocess.Popen([sys.executable, "-c", SCRIPT.replace("{call}", call)],
                          stdout=subprocess.PIPE, text=True)

@@ -56,7 +56,9 @@ def test_decode_bad_length(n: int) -> None:
         z85.decode(b"0" * n)
 
 
-@pytest.mark.parametrize("bad", [b"Hello Worl", b"Hell\"World", b"~~~~~", b"abc,d", b"\x00\x00\x00\x00\x00"])
+@pytest.mark.parametrize(
+    "bad", [b"Hello Worl", b'Hell"World', b"~~~~~", b"abc,d", b"\x00\x00\x00\x00\x00"]
+)
 def test_decode_invalid_character(bad: bytes) -> None:
     with pytest.raises(ValueError, match="invalid character"):
         z85.decode(bad)

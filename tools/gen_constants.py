@@ -35,7 +35,12 @@ errnos = {  # POSIX errno names libzmq uses; libzmq's own ones live above HAUSNU
     "ETIMEDOUT": None, "EHOSTUNREACH": None, "ENETRESET": None, "EBUSY": None, "ENOENT": None,
     "EACCES": None, "EPERM": None,
 }
-zmq_errnos = {"EFSM": HAUS + 51, "ENOCOMPATPROTO": HAUS + 52, "ETERM": HAUS + 53, "EMTHREAD": HAUS + 54}
+zmq_errnos = {
+    "EFSM": HAUS + 51,
+    "ENOCOMPATPROTO": HAUS + 52,
+    "ETERM": HAUS + 53,
+    "EMTHREAD": HAUS + 54,
+}
 
 groups = {
     "ContextOption": ["IO_THREADS", "MAX_SOCKETS", "SOCKET_LIMIT", "THREAD_PRIORITY",
@@ -54,10 +59,30 @@ groups = {
     "ReconnectStop": ["RECONNECT_STOP_CONN_REFUSED", "RECONNECT_STOP_HANDSHAKE_FAILED",
                       "RECONNECT_STOP_AFTER_DISCONNECT"],
 }
-socket_opts = [n for n in order if 4 <= defs[n] <= 200 and (n in ("IPV6", "BLOCKY") or n not in sum(groups.values(), []))
-               and n not in ("XREQ", "XREP") and not n.startswith(("EVENT_", "PROTOCOL", "GSSAPI_NT", "NOTIFY", "RECONNECT_STOP_",
-                                     "POLLITEMS", "GROUP_MAX", "IO_THREADS_DFLT", "MAX_SOCKETS_DFLT",
-                                     "THREAD_", "HAS_", "MSG_", "ZERO_COPY"))]
+socket_opts = [
+    n
+    for n in order
+    if 4 <= defs[n] <= 200
+    and (n in ("IPV6", "BLOCKY") or n not in sum(groups.values(), []))
+    and n not in ("XREQ", "XREP")
+    and not n.startswith(
+        (
+            "EVENT_",
+            "PROTOCOL",
+            "GSSAPI_NT",
+            "NOTIFY",
+            "RECONNECT_STOP_",
+            "POLLITEMS",
+            "GROUP_MAX",
+            "IO_THREADS_DFLT",
+            "MAX_SOCKETS_DFLT",
+            "THREAD_",
+            "HAS_",
+            "MSG_",
+            "ZERO_COPY",
+        )
+    )
+]
 socket_opts += ["IDENTITY", "CONNECT_RID", "TCP_ACCEPT_FILTER", "IPC_FILTER_PID", "IPC_FILTER_UID",
                 "IPC_FILTER_GID", "IPV4ONLY", "DELAY_ATTACH_ON_CONNECT", "FAIL_UNROUTABLE",
                 "ROUTER_BEHAVIOR"]
@@ -112,7 +137,11 @@ def enum(name, names, base="IntEnum", prefix=""):
     w("")
     for n in names:
         if n in defs:
-            w(f"    {n[len(prefix):] if prefix and n.startswith(prefix) else n} = {defs[n]:#x}" if base == "IntFlag" else f"    {n[len(prefix):] if prefix and n.startswith(prefix) else n} = {defs[n]}")
+            w(
+                f"    {n[len(prefix) :] if prefix and n.startswith(prefix) else n} = {defs[n]:#x}"
+                if base == "IntFlag"
+                else f"    {n[len(prefix) :] if prefix and n.startswith(prefix) else n} = {defs[n]}"
+            )
     w("")
     w("")
 
@@ -170,7 +199,11 @@ strs = ["LAST_ENDPOINT", "PLAIN_USERNAME", "PLAIN_PASSWORD", "ZAP_DOMAIN", "GSSA
         "SOCKS_PASSWORD", "WSS_HOSTNAME", "TCP_ACCEPT_FILTER"]
 w("STRING_OPTIONS = frozenset({" + ", ".join(str(defs[n]) for n in strs if n in defs) + "})")
 w("#: CURVE key options: read back as 40-character Z85 text")
-w("CURVE_KEY_OPTIONS = frozenset({" + ", ".join(str(defs[n]) for n in ["CURVE_PUBLICKEY", "CURVE_SECRETKEY", "CURVE_SERVERKEY"]) + "})")
+w(
+    "CURVE_KEY_OPTIONS = frozenset({"
+    + ", ".join(str(defs[n]) for n in ["CURVE_PUBLICKEY", "CURVE_SECRETKEY", "CURVE_SERVERKEY"])
+    + "})"
+)
 w("")
 w("# flat names, as in pyzmq (zmq.PUSH, zmq.LINGER, zmq.EVENT_CONNECTED, zmq.EAGAIN ...)")
 w("_enums = (SocketType, SocketOption, ContextOption, MessageOption, Flag, PollEvent,")
@@ -190,11 +223,24 @@ w('    globals()["PROTOCOL_ERROR_" + _name] = _member')
 w("for _name, _member in NormMode.__members__.items():")
 w('    globals()["NORM_" + _name] = _member')
 w("")
-extra = {n: defs[n] for n in ["IO_THREADS_DFLT", "MAX_SOCKETS_DFLT", "THREAD_PRIORITY_DFLT",
-                                "THREAD_SCHED_POLICY_DFLT", "POLLITEMS_DFLT", "HAS_CAPABILITIES",
-                                "GSSAPI_NT_HOSTBASED", "GSSAPI_NT_USER_NAME",
-                                "GSSAPI_NT_KRB5_PRINCIPAL", "GROUP_MAX_LENGTH",
-                                "CURRENT_EVENT_VERSION", "CURRENT_EVENT_VERSION_DRAFT"] if n in defs}
+extra = {
+    n: defs[n]
+    for n in [
+        "IO_THREADS_DFLT",
+        "MAX_SOCKETS_DFLT",
+        "THREAD_PRIORITY_DFLT",
+        "THREAD_SCHED_POLICY_DFLT",
+        "POLLITEMS_DFLT",
+        "HAS_CAPABILITIES",
+        "GSSAPI_NT_HOSTBASED",
+        "GSSAPI_NT_USER_NAME",
+        "GSSAPI_NT_KRB5_PRINCIPAL",
+        "GROUP_MAX_LENGTH",
+        "CURRENT_EVENT_VERSION",
+        "CURRENT_EVENT_VERSION_DRAFT",
+    ]
+    if n in defs
+}
 for n, v in extra.items():
     w(f"{n} = {v}")
 w('MSG_PROPERTY_ROUTING_ID = "Routing-Id"')

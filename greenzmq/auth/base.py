@@ -205,7 +205,9 @@ class Authenticator:
             ``{username: password}``; none given means nobody passes.
         """
         if passwords is not None and not isinstance(passwords, dict):
-            raise TypeError(f"passwords is a dict of username: password, not {type(passwords).__name__}")
+            raise TypeError(
+                f"passwords is a dict of username: password, not {type(passwords).__name__}"
+            )
         self.passwords[domain] = dict(passwords or {})
         self.log.debug("Configure plain: %s", domain)
 
@@ -240,7 +242,9 @@ class Authenticator:
         credentials_provider : object
             Has a ``callback(domain, client_key_z85) -> bool`` method.
         """
-        if credentials_provider is None or not callable(getattr(credentials_provider, "callback", None)):
+        if credentials_provider is None or not callable(
+            getattr(credentials_provider, "callback", None)
+        ):
             raise TypeError("credentials_provider must have a callback(domain, key) method")
         self.allow_any = False
         self.credentials_providers[domain] = credentials_provider

@@ -201,7 +201,9 @@ class Socket:
         self, flags: int = 0, copy: Literal[True] = True, track: bool = False
     ) -> list[bytes]: ...
     @overload
-    def recv_multipart(self, flags: int, copy: Literal[False], track: bool = False) -> list[Frame]: ...
+    def recv_multipart(
+        self, flags: int, copy: Literal[False], track: bool = False
+    ) -> list[Frame]: ...
     @overload
     def recv_multipart(
         self, flags: int = 0, *, copy: Literal[False], track: bool = False

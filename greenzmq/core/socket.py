@@ -285,7 +285,9 @@ class Socket(OptionAttributes, _zmq.Socket):
 
     def send_json(self, obj: Any, flags: int = 0, **kwargs: Any) -> Any:
         """Send an object as JSON (``json.dumps`` keyword arguments are accepted)."""
-        send_kw = {k: kwargs.pop(k) for k in ("copy", "track", "routing_id", "group") if k in kwargs}
+        send_kw = {
+            k: kwargs.pop(k) for k in ("copy", "track", "routing_id", "group") if k in kwargs
+        }
         return self.send(json.dumps(obj, **kwargs).encode("utf-8"), flags, **send_kw)
 
     def recv_json(self, flags: int = 0, **kwargs: Any) -> Any:

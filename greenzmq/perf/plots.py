@@ -73,7 +73,9 @@ def series(data: dict[str, Any], workloads: tuple[str, ...], metric: str,
         for target, cell in data["summary"].get(spec["label"], {}).items():
             value = cell.get(metric)
             if isinstance(value, (int, float)):
-                out[spec["workload"]][target][spec["transport"]].append((spec["size"], float(value)))
+                out[spec["workload"]][target][spec["transport"]].append(
+                    (spec["size"], float(value))
+                )
     for per_target in out.values():
         for per_transport in per_target.values():
             for points in per_transport.values():
@@ -89,7 +91,9 @@ def _size_label(size: float, _pos: Any = None) -> str:
 
 
 def _groups_with(data: Series) -> list[tuple[str, str, str]]:
-    return [(g, ours, anchor) for g, (ours, anchor) in GROUPS.items() if ours in data or anchor in data]
+    return [
+        (g, ours, anchor) for g, (ours, anchor) in GROUPS.items() if ours in data or anchor in data
+    ]
 
 
 def _panels(plt: Any, n: int, title: str) -> tuple[Any, list[Any]]:

@@ -87,12 +87,27 @@ def _size_text(size: int) -> str:
 
 
 S = Spec
-DEFAULT = [S("thr", "inproc"), S("thr", "ipc"), S("thr", "tcp"), S("thr", "inproc", 1024),
-           S("thr", "inproc", 65536), S("thr", "tcp", 65536), S("thr", "tcp", 1 << 20), S("thr", "tcp", 1 << 20, False),
-           S("lat", "inproc"), S("lat", "tcp"), S("lat1", "inproc"), S("lat1", "tcp"),
-           S("multipart", "inproc"), S("multipart", "tcp"), S("device", "tcp"),
-           S("fanin", "tcp", tasks=1000), S("shared", "tcp", tasks=50), S("shared", "tcp", tasks=1),
-           S("fanin", "inproc", tasks=SCALE_TASKS, max_rounds=3)]
+DEFAULT = [
+    S("thr", "inproc"),
+    S("thr", "ipc"),
+    S("thr", "tcp"),
+    S("thr", "inproc", 1024),
+    S("thr", "inproc", 65536),
+    S("thr", "tcp", 65536),
+    S("thr", "tcp", 1 << 20),
+    S("thr", "tcp", 1 << 20, False),
+    S("lat", "inproc"),
+    S("lat", "tcp"),
+    S("lat1", "inproc"),
+    S("lat1", "tcp"),
+    S("multipart", "inproc"),
+    S("multipart", "tcp"),
+    S("device", "tcp"),
+    S("fanin", "tcp", tasks=1000),
+    S("shared", "tcp", tasks=50),
+    S("shared", "tcp", tasks=1),
+    S("fanin", "inproc", tasks=SCALE_TASKS, max_rounds=3),
+]
 # the curve's sizes the default set lacks, each at a quarter of the budget
 CURVE = [S("thr", "tcp", size, budget_scale=0.25, max_rounds=2) for size in CURVE_SIZES
          if not any(s.workload == "thr" and s.transport == "tcp" and s.size == size and s.copy
@@ -187,7 +202,9 @@ def check_targets(wanted: list[str], anchor_python: str | None) -> tuple[dict, d
     procs = {}
     for t in wanted:
         cmd, env = worker_cmd(t, {"check": True}, anchor_python)
-        procs[t] = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs[t] = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     ok, missing = {}, {}
     for t, p in procs.items():
         try:
@@ -198,7 +215,11 @@ def check_targets(wanted: list[str], anchor_python: str | None) -> tuple[dict, d
             missing[t] = "import hangs"
             continue
         lines = [ln for ln in out.splitlines() if ln.startswith("{")]
-        res = json.loads(lines[-1]) if lines else {"error": (err.strip().splitlines() or ["no output"])[-1]}
+        res = (
+            json.loads(lines[-1])
+            if lines
+            else {"error": (err.strip().splitlines() or ["no output"])[-1]}
+        )
         if "error" in res:
             missing[t] = res["error"]
         else:
@@ -226,8 +247,14 @@ def run_suite(specs: list[Spec], targets: list[str], rounds: int, budget: float,
                 if res.pop("hang", False):
                     hung.add((s.label, t))
             samples.append(dict(res, label=s.label, target=t, round=r))
-            shown = res.get("error") or "  ".join(f"{fmt(res.get(m))} {METRICS[m][0]}" for m in ROWS[s.workload])
-            print(f"[{i:>{len(str(len(plan)))}}/{len(plan)}] {s.label:<24} {t:<19} {shown}", file=log, flush=True)
+            shown = res.get("error") or "  ".join(
+                f"{fmt(res.get(m))} {METRICS[m][0]}" for m in ROWS[s.workload]
+            )
+            print(
+                f"[{i:>{len(str(len(plan)))}}/{len(plan)}] {s.label:<24} {t:<19} {shown}",
+                file=log,
+                flush=True,
+            )
     except KeyboardInterrupt:
         return samples, True
     return samples, False
@@ -305,7 +332,9 @@ def tables(specs: list[Spec], summary: dict, available: list[str]) -> tuple[str,
         if not cols or not rows:
             continue
         both = len(cols) == 2
-        table = [["workload", "unit", *(h for t in cols for h in (t, ""))] + (["ratio"] if both else [])]
+        table = [
+            ["workload", "unit", *(h for t in cols for h in (t, ""))] + (["ratio"] if both else [])
+        ]
         for s, m in rows:
             cells = [summary.get(s.label, {}).get(t) for t in cols]
             line = [s.label, METRICS[m][0]]
@@ -317,8 +346,13 @@ def tables(specs: list[Spec], summary: dict, available: list[str]) -> tuple[str,
                 line.append(f"{r:.2f}x" if r is not None else "-")
             table.append(line)
         lines += [f"== {group} (anchor: {anchor}) ==", *render(table), ""]
-    errors = [f"  {label} / {t}: {e}" + (f" ({len(c['errors'])}/{c['runs']} runs)" if c["runs"] > 1 else "")
-              for label, row in summary.items() for t, c in row.items() for e in sorted(set(c["errors"]))]
+    errors = [
+        f"  {label} / {t}: {e}"
+        + (f" ({len(c['errors'])}/{c['runs']} runs)" if c["runs"] > 1 else "")
+        for label, row in summary.items()
+        for t, c in row.items()
+        for e in sorted(set(c["errors"]))
+    ]
     if errors:
         lines += ["ERR = every run failed, (!) = some did:", *errors, ""]
     lines.append("ratio = median of the per-round ratios ours/anchor; "
@@ -343,8 +377,16 @@ def goals(specs: list[Spec], summary: dict) -> list[dict]:
                 r = paired_ratio(row.get(ours), row.get(anchor), metric)
                 what = s.label + {"rss_peak_mib": " peak RSS",
                                   "kib_per_socket": " RSS/socket"}.get(metric, "")
-                out.append({"group": group, "label": s.label, "metric": metric, "ratio": r,
-                            "text": f"{group} {what} {op} {limit:g}x {anchor}", "verdict": verdict(r, op, limit)})
+                out.append(
+                    {
+                        "group": group,
+                        "label": s.label,
+                        "metric": metric,
+                        "ratio": r,
+                        "text": f"{group} {what} {op} {limit:g}x {anchor}",
+                        "verdict": verdict(r, op, limit),
+                    }
+                )
     many = [s for s in specs if s.workload == "shared" and s.tasks > 1]
     for s in many:
         alone = next((o for o in specs if o.workload == "shared" and o.tasks == 1
@@ -352,9 +394,21 @@ def goals(specs: list[Spec], summary: dict) -> list[dict]:
         for group, (ours, _) in GROUPS.items():
             if alone is None or group == "threads":
                 continue
-            r = paired_ratio(summary.get(s.label, {}).get(ours), summary.get(alone.label, {}).get(ours), "rt_per_s")
-            out.append({"group": group, "label": s.label, "metric": "rt_per_s", "ratio": r,
-                        "text": f"{group} {s.label} >= {SHARED_GOAL:g}x of x1", "verdict": verdict(r, ">=", SHARED_GOAL)})
+            r = paired_ratio(
+                summary.get(s.label, {}).get(ours),
+                summary.get(alone.label, {}).get(ours),
+                "rt_per_s",
+            )
+            out.append(
+                {
+                    "group": group,
+                    "label": s.label,
+                    "metric": "rt_per_s",
+                    "ratio": r,
+                    "text": f"{group} {s.label} >= {SHARED_GOAL:g}x of x1",
+                    "verdict": verdict(r, ">=", SHARED_GOAL),
+                }
+            )
     for s in specs:
         if s.workload != "device":
             continue
@@ -370,9 +424,16 @@ def goals(specs: list[Spec], summary: dict) -> list[dict]:
             for t in sorted(OURS):
                 grown = summary.get(s.label, {}).get(t, {}).get("rss_growth_mib")
                 if s.label in summary and t in summary[s.label]:
-                    out.append({"group": GROUP_OF[t], "label": s.label, "metric": "rss_growth_mib",
-                                "value": grown, "text": f"{t} {s.label} RSS flat over 1M msgs (<= {MEM_GOAL:g} MiB)",
-                                "verdict": verdict(grown, "<=", MEM_GOAL)})
+                    out.append(
+                        {
+                            "group": GROUP_OF[t],
+                            "label": s.label,
+                            "metric": "rss_growth_mib",
+                            "value": grown,
+                            "text": f"{t} {s.label} RSS flat over 1M msgs (<= {MEM_GOAL:g} MiB)",
+                            "verdict": verdict(grown, "<=", MEM_GOAL),
+                        }
+                    )
     return out
 
 
@@ -396,18 +457,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     size = ap.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="a short set, 2 rounds (about a minute)")
     size.add_argument("--full", action="store_true", help="every size, copy mode and transport")
-    ap.add_argument("--only", nargs="+", metavar="LABEL",
-                    help="only workloads whose label contains one of these (e.g. thr, 'lat1 inproc')")
-    ap.add_argument("--rounds", "-R", type=int, help="rounds per target (default 5, --quick 2, --full 3)")
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        metavar="LABEL",
+        help="only workloads whose label contains one of these (e.g. thr, 'lat1 inproc')",
+    )
+    ap.add_argument(
+        "--rounds", "-R", type=int, help="rounds per target (default 5, --quick 2, --full 3)"
+    )
     ap.add_argument("--targets", nargs="+", metavar="T", choices=[*TARGETS, *GROUPS],
                     help=f"targets or groups ({', '.join(GROUPS)}); default: every importable one")
     ap.add_argument("--json", metavar="PATH", help="where to save the results "
                     "(default ~/.cache/greenzmq/bench/<time>.json)")
-    ap.add_argument("--budget", type=float, help="seconds per measured run (default 0.4, --quick 0.15)")
-    ap.add_argument("--timeout", type=float, default=60.0, help="hard limit per run in seconds (60)")
-    ap.add_argument("--anchor-python", metavar="PATH",
-                    help="interpreter for pyzmq, zmq.green and eventlet.green.zmq (default: this one)")
-    ap.add_argument("--list", action="store_true", help="list the workloads that would run and exit")
+    ap.add_argument(
+        "--budget", type=float, help="seconds per measured run (default 0.4, --quick 0.15)"
+    )
+    ap.add_argument(
+        "--timeout", type=float, default=60.0, help="hard limit per run in seconds (60)"
+    )
+    ap.add_argument(
+        "--anchor-python",
+        metavar="PATH",
+        help="interpreter for pyzmq, zmq.green and eventlet.green.zmq (default: this one)",
+    )
+    ap.add_argument(
+        "--list", action="store_true", help="list the workloads that would run and exit"
+    )
     a = ap.parse_args(argv)
     if a.rounds is not None and a.rounds < 1:
         ap.error("--rounds must be at least 1")
@@ -445,23 +521,40 @@ def main(argv: list[str] | None = None) -> int:
     for t in targets:
         info = ok[t]
         extra = "".join(f", {k} {info[k]}" for k in ("gevent", "eventlet") if k in info)
-        print(f"# {t}: {info['module']} {info['version']}, libzmq {info['libzmq']}{extra}", file=sys.stderr)
+        print(
+            f"# {t}: {info['module']} {info['version']}, libzmq {info['libzmq']}{extra}",
+            file=sys.stderr,
+        )
     t0 = time.monotonic()
-    samples, interrupted = run_suite(a.specs, targets, a.rounds, a.budget, a.timeout, a.anchor_python)
+    samples, interrupted = run_suite(
+        a.specs, targets, a.rounds, a.budget, a.timeout, a.anchor_python
+    )
     secs = time.monotonic() - t0
     summary = summarize(samples)
     text, ratios = tables(a.specs, summary, targets)
     checks = goals(a.specs, summary)
-    head = (f"greenzmq bench: {len(a.specs)} workloads, {a.rounds} rounds, {len(samples)} runs in {secs:.0f} s"
-            f" on {os.cpu_count()} CPUs" + (" (INTERRUPTED: partial results)" if interrupted else ""))
+    head = (
+        f"greenzmq bench: {len(a.specs)} workloads, {a.rounds} rounds,"
+        f" {len(samples)} runs in {secs:.0f} s"
+        f" on {os.cpu_count()} CPUs" + (" (INTERRUPTED: partial results)" if interrupted else "")
+    )
     print(f"\n{head}\n\n{text}\n\n{goal_lines(checks)}", flush=True)
 
     path = a.json or os.path.expanduser(f"~/.cache/greenzmq/bench/{started:%Y%m%d-%H%M%S}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    meta = {"started": started.isoformat(timespec="seconds"), "seconds": round(secs, 1),
-            "rounds": a.rounds, "budget_s": a.budget, "timeout_s": a.timeout, "interrupted": interrupted,
-            "host": platform.node(), "cpus": os.cpu_count(), "platform": platform.platform(),
-            "targets": ok, "unavailable": missing}
+    meta = {
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round(secs, 1),
+        "rounds": a.rounds,
+        "budget_s": a.budget,
+        "timeout_s": a.timeout,
+        "interrupted": interrupted,
+        "host": platform.node(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "targets": ok,
+        "unavailable": missing,
+    }
     with open(path, "w") as f:
         json.dump({"meta": meta, "specs": [dict(asdict(s), label=s.label) for s in a.specs],
                    "summary": summary, "ratios": ratios, "goals": checks, "table": text,

@@ -356,7 +356,12 @@ class Bench:
     # -- driver ----------------------------------------------------------------
 
     def run(self, spec: dict) -> dict:
-        args = (spec["transport"], spec.get("size", 64), spec.get("copy", True), spec.get("tasks", 0))
+        args = (
+            spec["transport"],
+            spec.get("size", 64),
+            spec.get("copy", True),
+            spec.get("tasks", 0),
+        )
         if spec["workload"] == "mem":
             return self.mem(*args, n=spec.get("n") or 1_000_000)
         run, metrics = getattr(self, spec["workload"])(*args)

@@ -61,7 +61,9 @@ def parse_monitor_message(msg: Sequence[Any]) -> MonitorMessage:
         raise ValueError(f"a monitor message has 2 frames, got {len(msg)}")
     header = _frame_bytes(msg[0])
     if len(header) != _HEADER.size:
-        raise ValueError(f"a monitor event frame is {_HEADER.size} bytes, got {len(header)}: {header!r}")
+        raise ValueError(
+            f"a monitor event frame is {_HEADER.size} bytes, got {len(header)}: {header!r}"
+        )
     event, value = _HEADER.unpack(header)
     return {"event": Event(event), "value": value, "endpoint": _frame_bytes(msg[1])}
 

@@ -44,7 +44,9 @@ TYPES = [zmq.PAIR, zmq.PUB, zmq.SUB, zmq.REQ, zmq.REP, zmq.DEALER, zmq.ROUTER, z
 OPTIONS = sorted({int(o) for o in zmq.SocketOption})
 CTX_OPTIONS = sorted({int(o) for o in zmq.ContextOption})
 FLAGS = [0, zmq.NOBLOCK, zmq.SNDMORE, zmq.NOBLOCK | zmq.SNDMORE, -1, 7, 2**31 - 1]
-CALL_BOUND_S = int(os.environ.get("GZFUZZ_CALL_BOUND", 30))  # a single call running longer than this is a hang
+CALL_BOUND_S = int(
+    os.environ.get("GZFUZZ_CALL_BOUND", 30)
+)  # a single call running longer than this is a hang
 MAX_SOCKETS, MAX_CONTEXTS = 14, 3
 # term() in one thread while another closes the sockets: a rare hang in libzmq's term
 # remains there (docs/faults.rst, "open findings"); GZFUZZ_TERM_IN_THREAD=1 drives it

@@ -1,8 +1,8 @@
 """Shared fixtures for the green (gevent / eventlet) tests.
 
 Every test body takes the ``hub`` fixture, which is parametrised over both hubs, so the
-same promise is checked once per hub (one body, two hubs: the promises are the same).  Tests run in the
-main greenlet: gevent and eventlet both switch to their hub from there on the first
+same promise is checked once per hub (one body, two hubs: the promises are the same).
+Tests run in the main greenlet: gevent and eventlet both switch to their hub from there on the first
 cooperative call, so no explicit "run inside the hub" wrapper is needed; ``hub.run`` exists
 for symmetry and for the rare body that must run in a spawned greenlet.
 """

@@ -240,7 +240,10 @@ PATCHED = textwrap.dedent("""
 @pytest.mark.parametrize("which", ["gevent", "eventlet"])
 def test_thread_authenticator_after_monkey_patching(which: str) -> None:
     pytest.importorskip(which)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])),
+    )
     res = subprocess.run([sys.executable, "-c", PATCHED, which], capture_output=True, text=True,
                          timeout=30, env=env)
     assert res.returncode == 0, res.stderr

@@ -1,4 +1,8 @@
-"""Many greenlets on one socket (pyzmq#1154; several greenthreads on one socket, FIFO, no interleaved multipart)."""
+"""Many greenlets on one socket (pyzmq#1154).
+
+Several greenthreads on one socket: FIFO, no interleaved multipart.
+"""
+
 from __future__ import annotations
 
 import random
@@ -68,7 +72,9 @@ def test_hundred_greenlets_share_one_dealer(hub):
     for g, c in enumerate(clients):
         assert c.get(30) == g
     e.get(5)
-    assert sorted(received) == sorted((g, s) for g in range(n_greenlets) for s in range(per_greenlet))
+    assert sorted(received) == sorted(
+        (g, s) for g in range(n_greenlets) for s in range(per_greenlet)
+    )
     for gid, seqs in seen_by_echo.items():
         assert seqs == list(range(per_greenlet)), f"greenlet {gid}'s sends reordered: {seqs}"
 

@@ -1,4 +1,6 @@
-"""Lost-wakeup torture, idle CPU and tight-HWM throughput: no missed wakeup, no CPU burnt while parked.
+"""Lost-wakeup torture, idle CPU and tight-HWM throughput.
+
+No missed wakeup, no CPU burnt while parked.
 
 The engine has no safety timers, so a missed ZMQ_FD edge would stall a test for ever; the
 receivers record the largest gap between consecutive messages and the tests fail on any
@@ -195,8 +197,8 @@ def test_idle_parked_greenlets_use_no_cpu(hub):
 def test_tight_hwm_tcp_throughput(hub):
     """SNDHWM=RCVHWM=1 over tcp: far above eventlet.green.zmq's ~900 msg/s, no stall.
 
-    Lenient form of the >=10x speed-up over eventlet.green.zmq: 9000 messages must finish well inside the 10 s
-    that 900 msg/s would take.
+    Lenient form of the >=10x speed-up over eventlet.green.zmq: 9000 messages must finish well
+    inside the 10 s that 900 msg/s would take.
     """
     zmq = hub.zmq
     n = 9000
