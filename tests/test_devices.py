@@ -265,7 +265,7 @@ def test_foreground_device_start_blocks_until_term(ctx):
     def runner():
         try:
             dev.start()
-        except BaseException as e:  # reported to the test below
+        except BaseException as e:  # noqa: BLE001 - reported to the test below
             errors.append(e)
 
     t = threading.Thread(target=runner, daemon=True)

@@ -41,7 +41,7 @@ class _Runner:
     def _run(self, *args: Any) -> None:
         try:
             self.result = zmq.proxy_steerable(*args)
-        except BaseException as e:  # the test inspects whatever ended the proxy
+        except BaseException as e:  # noqa: BLE001 - the test inspects whatever ended the proxy
             self.error = e
 
     def join(self, timeout: float = 5.0) -> Any:

@@ -135,7 +135,7 @@ def test_flush_with_limits(ctx):
 
         # with POLLIN and no receive callback, flush drops (and counts) messages
         stream.stop_on_recv()
-        for i in range(4):
+        for _ in range(4):
             a.send(b"drop")
         assert stream.flush(zmq.POLLIN, limit=0) == 4  # 0 means no limit, as in pyzmq
         assert b.poll(0, zmq.POLLIN) == 0

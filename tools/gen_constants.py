@@ -1,4 +1,5 @@
 """Regenerate greenzmq/constants.py from zmq.h (run by hand when libzmq grows)."""
+import importlib.util
 import re
 import sys
 
@@ -258,8 +259,6 @@ open(OUT, "w").write("\n".join(L) + "\n")
 print(f"wrote {OUT}: {len(socket_opts)} socket options, {len(events)} events")
 
 # --- the stub: flat names are made with globals() at import, invisible to type checkers ---
-import importlib.util
-
 spec = importlib.util.spec_from_file_location("_gen_constants", OUT)
 mod = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mod)

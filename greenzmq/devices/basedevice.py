@@ -474,7 +474,7 @@ class BackgroundDevice(Device):
     def _run_captured(self) -> None:
         try:
             self.run()
-        except BaseException as e:  # handed to start()/join() in the caller
+        except BaseException as e:  # noqa: BLE001 - handed to start()/join() in the caller
             self._error = e
         finally:
             self.done = True
@@ -578,7 +578,7 @@ target=self._child_main, args=(send_end,), daemon=self.daemon)
         err = None
         try:
             self.run()
-        except BaseException as e:
+        except BaseException as e:  # noqa: BLE001 - reported to the parent process
             err = e
         finally:
             self._report(("done", err))

@@ -485,7 +485,7 @@ class ZMQStream:
     def _run_callback(self, callback: Callable[..., Any], *args: Any) -> None:
         try:
             result = callback(*args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a callback's error is logged, the stream lives on
             gen_log.error("Uncaught exception in ZMQStream callback %r", callback,
                           exc_info=True)
             return

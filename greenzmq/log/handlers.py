@@ -151,7 +151,7 @@ class PUBHandler(logging.Handler):
             self.socket.send_multipart([topic, body])
         except RecursionError:  # as logging's own handlers do
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 - logging's contract: handleError, never raise
             self.handleError(record)
 
     def close(self) -> None:

@@ -53,7 +53,7 @@ class Task:
     def __call__(self) -> None:
         try:
             self.result = self.fn(*self.args)
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - kept for the caller to report
             self.error = e
             if not Task.traced:  # the suite shows stderr's last line if we hang
                 Task.traced = True
@@ -406,7 +406,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         bench = make_bench(spec["target"])
         out = bench.info() if spec.get("check") else bench.run(spec)
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - any failure is one JSON error line
         out = {"error": f"{type(e).__name__}: {e}".strip()}
     print(json.dumps(out), flush=True)
     if bench is not None:

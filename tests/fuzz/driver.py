@@ -336,7 +336,7 @@ class Driver:
             self.rng.shuffle(socks)
             for s in socks:
                 if self.rng.random() < 0.3:
-                    self._quiet(lambda: s.send(b"late", zmq.NOBLOCK))
+                    self._quiet(lambda s=s: s.send(b"late", zmq.NOBLOCK))
                 s.close(linger=0)
             self.join(t)
         # threads that worked on this context's sockets have returned by now
@@ -399,7 +399,7 @@ class Driver:
                 pass
             finally:
                 for s in socks:
-                    self._quiet(lambda: s.close(0))
+                    self._quiet(lambda s=s: s.close(0))
 
         t = threading.Thread(target=work, daemon=True)
         t.sock = socks[0]  # type: ignore[attr-defined]
@@ -454,7 +454,7 @@ class Driver:
         t.start()
         for s in list(self.sockets) + [m for _, m in self.monitors]:
             if s.context is ctx:
-                self._quiet(lambda: s.close(0))
+                self._quiet(lambda s=s: s.close(0))
         self.join(t)
 
     def join(self, t: threading.Thread) -> None:
@@ -476,7 +476,7 @@ class Driver:
                 self.outcomes["ok"] += 1
             except EXPECTED as e:
                 self.outcomes[type(e).__name__] += 1
-            except Exception as e:  # a wrong exception type is a finding too
+            except Exception as e:  # noqa: BLE001 - a wrong exception type is a finding too
                 self.findings.append("%s: %s: %r" % (type(e).__name__, e, self.last))
             dt = time.monotonic() - c0
             if self.monitors:
@@ -492,7 +492,7 @@ class Driver:
     def teardown(self) -> None:
         faulthandler.dump_traceback_later(CALL_BOUND_S * 2, exit=True)
         for c in self.contexts:
-            self._quiet(lambda: c.destroy(linger=0))
+            self._quiet(lambda c=c: c.destroy(linger=0))
         for t in self.threads:
             self.join(t)
         shutil.rmtree(self.tmp, ignore_errors=True)

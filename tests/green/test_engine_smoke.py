@@ -186,7 +186,7 @@ def test_frame_by_frame_messages_do_not_interleave_under_contention(g: G) -> Non
     replies: list = []
 
     def worker(k: int) -> None:
-        for i in range(20):
+        for _ in range(20):
             dealer.send(b"%d" % k, g.zmq.SNDMORE)
             dealer.send(b"%d" % k)
             first = dealer.recv()

@@ -250,7 +250,7 @@ def test_term_wakes_waiters_with_context_terminated(hub):
     waiter = hub.spawn(wait_then_close)
     hub.sleep(0.05)
     t0 = time.monotonic()
-    with hub.ticking() as t:
+    with hub.ticking():
         term = hub.spawn(ctx.term)
         assert waiter.join(2.0), "waiter not woken by term()"
         assert term.join(5.0), "term() did not finish after the socket closed"

@@ -802,7 +802,9 @@ def thread_close(hub: hubs.Base, call: str) -> dict:
         push.send(b"wake")
         t.join(5)
         if t.is_alive() or outcome not in ([b"wake"], [[b"wake"]], [zmq.POLLIN]):
-            raise AssertionError(f"after a refused close: alive={t.is_alive()} {outcome}")
+            raise AssertionError(
+                f"after a refused close: alive={t.is_alive()} {outcome}"
+            ) from exc
         ctx.destroy(linger=0)
         return {"call": call, "outcome": "EBUSY"}
     t.join(2)
