@@ -499,10 +499,10 @@ def _register(hub: Hub, w: _Waiter, obj: Any, flags: int) -> Callable[[], None]:
     for watcher in watchers:
         watcher.start(w.resume, _READY, None)  # any waiter kind (asyncio's too)
 
-    def undo() -> None:
+    def close_watchers() -> None:
         for watcher in watchers:
             watcher.close()
-    return undo
+    return close_watchers
 
 
 def _wait_poll(hub: Hub, items: Sequence[tuple[Any, int]], timeout_ms: float | None,

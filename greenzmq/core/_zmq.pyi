@@ -2,7 +2,7 @@
 # Keep in step with the .pxi files: tests/test_typing.py checks that every public name of the
 # compiled module appears here.
 import builtins
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal, overload
 
 from typing_extensions import Buffer
@@ -19,6 +19,12 @@ COPY_THRESHOLD: int
 
 # something zmq_poll can watch: a Socket, an int fd, or an object with fileno()
 _Pollable = Any
+
+class _Flag:
+    """Done once libzmq dropped a zero-copy buffer (set by its free callback)."""
+
+    @property
+    def done(self) -> bool: ...
 
 class MessageTracker:
     def __init__(self, *towatch: Any) -> None: ...
@@ -246,6 +252,7 @@ def monitored_queue(
     out_prefix: str | bytes = b"out",
 ) -> None: ...
 def _at_exit() -> None: ...
+def _set_release_hook(hook: Callable[[], None] | None) -> None: ...
 
 class _Relay:
     """The relay core's state for one device (proxies, monitored_queue, green devices)."""

@@ -99,8 +99,6 @@ class Socket(OptionAttributes, _zmq.Socket):
     if TYPE_CHECKING:  # options are attributes too (s.linger, s.identity): made at import
         def __getattr__(self, name: str) -> Any: ...
 
-        def __setattr__(self, name: str, value: Any) -> None: ...
-
     # --- life cycle ------------------------------------------------------------------------
     def __init__(self, context: Any = None, socket_type: int = -1, shadow: Any = 0,
                  copy_threshold: int | None = None) -> None:
@@ -175,7 +173,8 @@ class Socket(OptionAttributes, _zmq.Socket):
         self.close()
 
     # --- endpoints -------------------------------------------------------------------------
-    def bind(self, addr: str) -> _EndpointContext:
+    # bind/connect take str only and return a context: an LSP break pyzmq makes too
+    def bind(self, addr: str) -> _EndpointContext:  # type: ignore[override]
         """Bind to ``addr``; the result, used in ``with``, unbinds on exit."""
         try:
             super().bind(addr)
@@ -186,7 +185,7 @@ class Socket(OptionAttributes, _zmq.Socket):
             addr = self.last_endpoint.decode()
         return _EndpointContext(self, "bind", addr)
 
-    def connect(self, addr: str) -> _EndpointContext:
+    def connect(self, addr: str) -> _EndpointContext:  # type: ignore[override]  # as bind
         """Connect to ``addr``; the result, used in ``with``, disconnects on exit."""
         super().connect(addr)
         return _EndpointContext(self, "connect", addr)

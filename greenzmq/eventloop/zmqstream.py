@@ -34,6 +34,7 @@ from tornado import gen
 from tornado.log import gen_log
 
 if TYPE_CHECKING:  # pragma: no cover
+    from greenzmq.core._zmq import MessageTracker
     from greenzmq.core.socket import Socket
 
 __all__ = ["ZMQStream", "CallbackError"]
@@ -440,6 +441,7 @@ class ZMQStream:
 
     def _handle_recv(self) -> bool:
         sock = self.socket
+        assert sock is not None  # callers return first when the stream is closed
         try:
             msg = sock.recv_multipart(NOBLOCK, copy=self._recv_copy)
         except ZMQError as exc:
@@ -454,9 +456,12 @@ class ZMQStream:
     def _handle_send(self) -> bool:
         item = self._send_queue.popleft()
         parts, flags, copy, track, kwargs, callback = item
+        sock = self.socket
+        assert sock is not None  # callers return first when the stream is closed
+        status: MessageTracker | Exception | None
         try:
-            status = self.socket.send_multipart(parts, flags | NOBLOCK, copy=copy, track=track,
-                                                **kwargs)
+            status = sock.send_multipart(parts, flags | NOBLOCK, copy=copy, track=track,
+                                         **kwargs)
         except ZMQError as exc:
             if exc.errno == EAGAIN:
                 # not ready after all (HWM reached between probe and send): keep order

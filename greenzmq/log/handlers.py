@@ -110,8 +110,10 @@ class PUBHandler(logging.Handler):
         """Set :attr:`root_topic` (pyzmq's spelling)."""
         self.root_topic = root_topic
 
-    def setFormatter(self, fmt: logging.Formatter,  # noqa: N802 - logging's naming
-                     level: int | None = None) -> None:
+    # fmt=None (logging.Handler's "default formatter") is a TypeError here: override on purpose
+    def setFormatter(  # type: ignore[override]  # noqa: N802 - logging's naming
+        self, fmt: logging.Formatter, level: int | None = None
+    ) -> None:
         """Use ``fmt`` for records of ``level``, or of every level when None/NOTSET."""
         if isinstance(fmt, (str, bytes)) or not callable(getattr(fmt, "format", None)):
             raise TypeError(f"fmt must be a logging.Formatter, not {type(fmt).__name__}")

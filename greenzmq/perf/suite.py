@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from greenzmq.perf.aioworkloads import ASYNC_WORKLOADS
 from greenzmq.perf.workloads import TARGETS
@@ -238,6 +239,7 @@ def run_suite(specs: list[Spec], targets: list[str], rounds: int, budget: float,
     samples, hung = [], set()
     try:
         for i, (s, r, t) in enumerate(plan, 1):
+            res: dict[str, Any]
             if (s.label, t) in hung:
                 res = {"error": "skipped after a hang"}
             else:
@@ -324,7 +326,8 @@ def render(rows: list[list[str]]) -> list[str]:
 
 def tables(specs: list[Spec], summary: dict, available: list[str]) -> tuple[str, dict]:
     """One table per group (threads, gevent, eventlet); -> (text, {group: {row: ratio}})."""
-    lines, ratios = [], {}
+    lines: list[str] = []
+    ratios: dict[str, dict[str, float | None]] = {}
     for group, (ours, anchor) in GROUPS.items():
         cols = [t for t in (ours, anchor) if t in available]
         rows = [(s, m) for s in specs for m in ROWS[s.workload]
@@ -341,7 +344,7 @@ def tables(specs: list[Spec], summary: dict, available: list[str]) -> tuple[str,
             for c, t in zip(cells, cols):
                 line += cell_text(c, m) if s.runs_on(t) else ("-", "")
             if both:
-                r = paired_ratio(*cells, m)
+                r = paired_ratio(cells[0], cells[1], m)
                 ratios.setdefault(group, {})[f"{s.label} {m}"] = r
                 line.append(f"{r:.2f}x" if r is not None else "-")
             table.append(line)

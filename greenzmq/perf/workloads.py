@@ -48,7 +48,9 @@ class Task:
 
     def __init__(self, fn: Callable, args: tuple) -> None:
         self.fn, self.args = fn, args
-        self.done, self.result, self.error = False, None, None
+        self.done = False
+        self.result: Any = None
+        self.error: Exception | None = None
 
     def __call__(self) -> None:
         try:

@@ -7,9 +7,12 @@ endpoint the event concerns.
 from __future__ import annotations
 
 import struct
-from typing import Any, Sequence, TypedDict
+from typing import TYPE_CHECKING, Any, Awaitable, Sequence, TypedDict, overload
 
 from greenzmq.constants import Event
+
+if TYPE_CHECKING:
+    import greenzmq.asyncio
 
 __all__ = ["parse_monitor_message", "recv_monitor_message", "MonitorMessage"]
 
@@ -68,7 +71,15 @@ def parse_monitor_message(msg: Sequence[Any]) -> MonitorMessage:
     return {"event": Event(event), "value": value, "endpoint": _frame_bytes(msg[1])}
 
 
-def recv_monitor_message(socket: Any, flags: int = 0) -> MonitorMessage:
+@overload
+def recv_monitor_message(
+    socket: greenzmq.asyncio.Socket, flags: int = 0
+) -> Awaitable[MonitorMessage]: ...
+@overload
+def recv_monitor_message(socket: Any, flags: int = 0) -> MonitorMessage: ...
+def recv_monitor_message(
+    socket: Any, flags: int = 0
+) -> MonitorMessage | Awaitable[MonitorMessage]:
     """Receive one event from a monitor socket and decode it.
 
     Parameters
@@ -105,4 +116,4 @@ def recv_monitor_message(socket: Any, flags: int = 0) -> MonitorMessage:
             out.set_result(parse_monitor_message(f.result()))
 
     msg.add_done_callback(done)
-    return out  # type: ignore[no-any-return]
+    return out
