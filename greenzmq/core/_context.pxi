@@ -11,8 +11,9 @@ cdef extern from "pythread.h":
 # Context._state: the one owner of the libzmq handle is the Context object; its state says
 # what may still be done with the handle.
 DEF _CTX_OPEN = 0         # handle valid: every call
-DEF _CTX_TERMINATING = 1  # zmq_ctx_term started (it may be running, or was interrupted):
-                          # only term()/destroy() may touch the handle, one call at a time
+# zmq_ctx_term started (it may be running, or was interrupted): only term()/destroy() may
+# touch the handle, one call at a time
+DEF _CTX_TERMINATING = 1
 # handle == NULL: terminated (freed by libzmq) or never ours; nothing touches it
 
 cdef bint _exiting = False

@@ -54,7 +54,10 @@ cdef class MessageTracker:
         return self._done()
 
     def wait(self, timeout=-1):
-        """Wait (GIL released) until ``done``; raise NotDone after ``timeout`` seconds (-1: forever)."""
+        """Wait (GIL released) until ``done``.
+
+        Raise NotDone after ``timeout`` seconds (-1: forever).
+        """
         cdef unsigned long gen
         cdef long ms
         cdef double deadline = -1.0, left

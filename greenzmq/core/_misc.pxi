@@ -12,9 +12,6 @@ def zmq_version():
     return "%i.%i.%i" % zmq_version_info()
 
 
-
-
-
 def has(capability):
     """Whether libzmq was built with a capability: 'ipc', 'pgm', 'tipc', 'norm', 'curve',
     'gssapi', 'draft'."""

@@ -324,7 +324,8 @@ cdef class Socket:
                 raise TypeError("str is not allowed for option %d: use setsockopt_string" % option)
             if not isinstance(optval, bytes):
                 if not PyObject_CheckBuffer(optval):
-                    raise TypeError("option %d needs bytes, not %s" % (option, type(optval).__name__))
+                    raise TypeError(
+                        "option %d needs bytes, not %s" % (option, type(optval).__name__))
                 optval = bytes(memoryview(optval))
             rc = zmq_setsockopt(self.handle, option, PyBytes_AS_STRING(optval),
                                 PyBytes_GET_SIZE(optval))
@@ -458,7 +459,8 @@ cdef class Socket:
             if track and frame.tracker is None:
                 raise ValueError("track=True needs a tracked Frame (Frame(data, track=True))")
             if copy:
-                self._send_copy(<char *>zmq_msg_data(&frame.zmq_msg), zmq_msg_size(&frame.zmq_msg), flags)
+                self._send_copy(<char *>zmq_msg_data(&frame.zmq_msg),
+                                zmq_msg_size(&frame.zmq_msg), flags)
             else:
                 zmq_msg_init(&msg)
                 _check_rc(zmq_msg_copy(&msg, &frame.zmq_msg))
@@ -493,7 +495,8 @@ cdef class Socket:
             return MessageTracker(flag)
         return None
 
-    def send(self, data, int flags=0, bint copy=True, bint track=False, routing_id=None, group=None):
+    def send(self, data, int flags=0, bint copy=True, bint track=False, routing_id=None,
+             group=None):
         """Send one frame.
 
         Parameters

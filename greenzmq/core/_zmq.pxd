@@ -28,7 +28,8 @@ cdef class Context:
     cdef void *handle
     cdef readonly bint _shadow      # readable from Python: pyzmq's ctx._shadow
     cdef int _pid
-    cdef readonly object _sockets   # WeakSet of its sockets (the sugar's __exit__ warns per open one)
+    # WeakSet of its sockets (the sugar's __exit__ warns per open one)
+    cdef readonly object _sockets
     cdef object __weakref__
     cdef int _sched_policy
     cdef int _thread_priority
