@@ -537,6 +537,16 @@ def _wait_poll(hub: Hub, items: Sequence[tuple[Any, int]], timeout_ms: float | N
 
 # --- the green classes -----------------------------------------------------------
 
+def _getsockopt(self: Any, option: int) -> Any:
+    """Get an option; reading EVENTS also wakes the waiters it concerns (any waiter kind)."""
+    value = _c_getsockopt(self, option)
+    if option == EVENTS:
+        st = self._gs
+        if st.nwait:
+            st.wake(value, st.hub)
+    return value
+
+
 class Socket(_CoreSocket):
     """A socket whose blocking calls park only the calling greenlet.
 
@@ -565,7 +575,7 @@ class Socket(_CoreSocket):
             try:
                 try:
                     msg = _c_recv(self, flags | NOBLOCK, copy, track)
-                except Again:
+                except Again:  # dupcheck: ok - each recv keeps its fast path inline (speed)
                     if flags & NOBLOCK:
                         raise
                 else:
@@ -644,7 +654,7 @@ class Socket(_CoreSocket):
                         st.sowner = getcurrent()
                     elif st.sowner is not None:
                         st.sowner = None
-                    if st.nwait:
+                    if st.nwait:  # dupcheck: ok - each send keeps its fast path inline (speed)
                         st.poke()
                     return r if r is None else self._tracker_class(r)
             except BaseException:  # hand on what the call may have eaten ("Interruptions")
@@ -682,15 +692,7 @@ class Socket(_CoreSocket):
                      (msg_parts, flags | NOBLOCK, copy, track))
         return r if r is None else self._tracker_class(r)
 
-    def getsockopt(self, option: int) -> Any:
-        """Get an option; reading EVENTS also wakes the greenlets it concerns."""
-        value = _c_getsockopt(self, option)
-        if option == EVENTS:
-            st = self._gs
-            if st.nwait:
-                st.wake(value, st.hub)
-        return value
-
+    getsockopt = _getsockopt
     get = getsockopt
 
     def poll(self, timeout: float | None = None, flags: int = POLLIN) -> int:
