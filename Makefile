@@ -39,7 +39,7 @@ lint: build
 	$(VPY) tools/check_constants.py
 	$(VPY) tools/dupcheck.py greenzmq
 
-test: build
+test: build lint
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
 
 bench: build
