@@ -454,7 +454,8 @@ def test_curve_keygen_json_and_secret():
     out = json.loads(subprocess.run(cmd + ["--json"], capture_output=True, text=True,
                                     check=True).stdout)
     assert zmq.curve_public(out["secret"].encode()) == out["public"].encode()
-    again = json.loads(subprocess.run(cmd + ["--secret", out["secret"], "--json"],
+    # "--secret=KEY": a Z85 key may start with "-", which argparse would take for an option
+    again = json.loads(subprocess.run(cmd + [f"--secret={out['secret']}", "--json"],
                                       capture_output=True, text=True, check=True).stdout)
     assert again == out
     bad = subprocess.run(cmd + ["--secret", "short"], capture_output=True, text=True)
