@@ -259,3 +259,16 @@ def test_monitor_socket_dropped_without_close() -> None:
     ctx.destroy(linger=0)
     del ctx, server, client
     _assert_fds_back_to(before)
+
+
+@pytest.mark.timeout(30)
+def test_monitor_the_same_socket_again_and_again(ctx) -> None:
+    # libzmq frees a monitor's inproc name some time after it stops: each start needs its own
+    sock = ctx.socket(zmq.PAIR)
+    sock.linger = 0
+    for _ in range(50):
+        mon = sock.get_monitor_socket()
+        sock.bind_to_random_port("tcp://127.0.0.1")
+        assert _events_until(mon, zmq.EVENT_LISTENING)
+        sock.disable_monitor()
+        mon.close(0)

@@ -5,6 +5,7 @@ a subclass that overrides those four (the green sockets) gets all of them.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 import random
@@ -19,6 +20,7 @@ from greenzmq.error import ZMQBindError, ZMQError
 __all__ = ["Socket"]
 
 _BYTES_OPTS = frozenset(k for k, v in _c.OPTION_TYPES.items() if v == _c._OptType.bytes)
+_monitor_names = itertools.count()  # get_monitor_socket's default inproc names
 
 
 class _EndpointContext:
@@ -315,7 +317,9 @@ class Socket(OptionAttributes, _zmq.Socket):
         if mon is not None and not mon.closed:
             return mon  # already monitoring: the same socket, as in pyzmq
         if addr is None:
-            addr = f"inproc://greenzmq.monitor.{id(self):x}"
+            # a new name each time: libzmq frees an inproc name some time after its monitor
+            # stops, so monitoring the same socket again under one name could hit EADDRINUSE
+            addr = f"inproc://greenzmq.monitor.{id(self):x}.{next(_monitor_names)}"
         # the reader first: libzmq sends events blocking, so a monitor left without a
         # reader (the socket could not be made) would stall the next event's sender
         mon = self.context.socket(_c.PAIR)
