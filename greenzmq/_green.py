@@ -336,7 +336,7 @@ class _State:
                 for w, mask in list(self.polls.items()):
                     if ev & mask:
                         moved = w.resume(_READY, hub) or moved
-            if not moved:
+            if not moved or not self.nwait:  # nobody left to wake: no need to look again
                 return
             # a waiter took its turn in place: the next one may go too
             sock = self.ref()
