@@ -1,28 +1,52 @@
-"""Shared fixtures: a fresh Context per test, destroyed at the end so nothing lingers."""
+"""The shared fixtures, thin faces over ``toolbox.py`` (subprocess scripts import that).
+
+- ``ctx``: a fresh Context, destroyed with linger 0 after the test.
+- ``pair(a_type=PAIR, b_type=PAIR, transport="inproc", **options)``: ``a`` bound, ``b``
+  connected, both of ``ctx``; ``push_pull`` is ``pair(PUSH, PULL)``.
+- ``hub``: one face over each way to run greenzmq (``hub.zmq``, ``hub.spawn``,
+  ``hub.context()``, ``hub.pair()``...); gevent and eventlet by default, so a test body runs
+  once per hub; ``@pytest.mark.parametrize("hub", toolbox.HUBS, indirect=True)`` adds
+  threads.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
 
 import greenzmq as zmq
+import toolbox
 
 
 @pytest.fixture
-def ctx():
+def ctx() -> Iterator[zmq.Context]:
     c = zmq.Context()
     yield c
     c.destroy(linger=0)
 
 
 @pytest.fixture
-def pair(ctx):
-    """A connected PAIR-PAIR over inproc."""
-    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
-    a.bind("inproc://pair-%x" % id(a))
-    b.connect("inproc://pair-%x" % id(a))
-    return a, b
+def pair(ctx: zmq.Context) -> Callable[..., tuple[Any, Any]]:
+    def make(a_type: int = zmq.PAIR, b_type: int = zmq.PAIR, transport: str = "inproc",
+             **options: Any) -> tuple[Any, Any]:
+        return toolbox.pair(ctx, a_type, b_type, transport, **options)
+
+    return make
 
 
 @pytest.fixture
-def push_pull(ctx):
-    a, b = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    a.bind("inproc://pp-%x" % id(a))
-    b.connect("inproc://pp-%x" % id(a))
-    return a, b
+def push_pull(pair: Callable[..., tuple[Any, Any]]) -> tuple[Any, Any]:
+    return pair(zmq.PUSH, zmq.PULL)
+
+
+@pytest.fixture(params=toolbox.GREEN_HUBS)
+def hub(request: pytest.FixtureRequest) -> Iterator[toolbox.Hub]:
+    """The hub named by the parameter; what the test made with it goes at teardown."""
+    if request.param != "threads":
+        pytest.importorskip(request.param)
+    h = toolbox.get(request.param)
+    try:
+        yield h
+    finally:
+        h.teardown()

@@ -174,7 +174,7 @@ def test_hwm_sets_both_directions(ctx):
 
 
 def test_options_as_attributes(ctx, pair):
-    a, _ = pair
+    a, _ = pair()
     assert a.MECHANISM == zmq.NULL
     a.Linger = 0  # any spelling sets
     assert a.linger == 0 and a.LINGER == 0  # lower- and upper-case read
@@ -214,7 +214,7 @@ def test_repr_forms(ctx):
 
 @pytest.mark.timeout(10)
 def test_copy_is_a_working_shadow(ctx, pair):
-    a, b = pair
+    a, b = pair()
     for c in (copy.copy(a), copy.deepcopy(a)):
         assert c._shadow and c.underlying == a.underlying and c._shadow_obj is a
         c.send(b"via copy")
@@ -228,7 +228,7 @@ def test_copy_is_a_working_shadow(ctx, pair):
 
 @pytest.mark.timeout(10)
 def test_shadow_takes_objects_and_addresses(ctx, pair):
-    a, b = pair
+    a, b = pair()
     s2 = zmq.Socket(a)
     assert s2._shadow_obj is a and s2.context is a.context
     s3 = zmq.Socket.shadow(a.underlying)
@@ -501,10 +501,8 @@ def test_tunnel_connection_reaches_the_remote_through_ssh(ctx, tmp_path, monkeyp
 
 
 @pytest.mark.timeout(10)
-def test_subscribe_attribute_sets_the_option(ctx):
-    pub, sub = ctx.socket(zmq.PUB), ctx.socket(zmq.SUB)
-    pub.bind("inproc://sub-attr")
-    sub.connect("inproc://sub-attr")
+def test_subscribe_attribute_sets_the_option(pair):
+    pub, sub = pair(zmq.PUB, zmq.SUB)
     sub.subscribe = "c"  # an option set, though subscribe() is a method too (as pyzmq)
     sub.rcvtimeo = 100
     assert callable(sub.subscribe)
@@ -532,7 +530,7 @@ def test_mock_spec_probes_every_attribute(ctx):
 
 @pytest.mark.timeout(10)
 def test_closing_the_original_closes_its_shadows(pair):
-    a, _ = pair
+    a, _ = pair()
     s = zmq.Socket.shadow(a)
     a.close()
     assert s.closed  # never a dangling address

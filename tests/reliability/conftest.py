@@ -12,10 +12,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import relutil  # noqa: E402
+import toolbox  # noqa: E402
 
 
-@pytest.fixture(params=relutil.HUBS)
+@pytest.fixture(params=toolbox.HUBS)
 def hub_name(request: pytest.FixtureRequest) -> str:
     """Each of "threads", "gevent", "eventlet" (green ones skipped when not installed)."""
     if request.param != "threads":

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 SOAK = os.environ.get("GREENZMQ_SOAK") == "1"
-HUBS = ("threads", "gevent", "eventlet")
 SCRIPTS = Path(__file__).parent / "scripts"
 CASES = SCRIPTS / "cases.py"
 

@@ -41,9 +41,10 @@ import time  # noqa: E402
 import zlib  # noqa: E402
 from typing import Any  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# tests/ (the toolbox: hubs and socket pairs)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-import hubs  # noqa: E402
+import toolbox  # noqa: E402
 
 HEADER = struct.Struct("!IQI")
 BLOCK = random.Random(8).randbytes(1 << 16)
@@ -97,7 +98,7 @@ def rss_kib() -> int:
 
 # ----------------------------------------------------------------------------------- load
 
-def load_pushpull(hub: hubs.Base, messages: int, senders: int, size: int = 64) -> dict:
+def load_pushpull(hub: toolbox.Hub, messages: int, senders: int, size: int = 64) -> dict:
     """``senders`` tasks push ``messages`` in all to one PULL over tcp; all are checked.
 
     Green tasks share one PUSH socket (the engine serialises them); OS threads each get
@@ -149,7 +150,7 @@ def load_pushpull(hub: hubs.Base, messages: int, senders: int, size: int = 64) -
             "msg_per_s": int(ledger.count / elapsed)}
 
 
-def load_dealer_router(hub: hubs.Base, roundtrips: int, clients: int, size: int = 64) -> dict:
+def load_dealer_router(hub: toolbox.Hub, roundtrips: int, clients: int, size: int = 64) -> dict:
     """``clients`` DEALERs (one per task) make ``roundtrips`` in all to one echo ROUTER."""
     zmq = hub.zmq
     ctx = zmq.Context()
@@ -211,7 +212,7 @@ def _kill(p: subprocess.Popen) -> None:
     p.wait(10)
 
 
-def kill_pushpull(hub: hubs.Base, endpoint: str, per_incarnation: int) -> dict:
+def kill_pushpull(hub: toolbox.Hub, endpoint: str, per_incarnation: int) -> dict:
     """Survivor PULL connects; the PUSH peer is SIGKILLed mid-stream, then restarted.
 
     The survivor must keep receiving after the restart (it reconnects), and every message
@@ -255,7 +256,7 @@ def kill_pushpull(hub: hubs.Base, endpoint: str, per_incarnation: int) -> dict:
             "recovery_s": round(recovered, 3)}
 
 
-def kill_router(hub: hubs.Base, endpoint: str, per_incarnation: int, mandatory: bool) -> dict:
+def kill_router(hub: toolbox.Hub, endpoint: str, per_incarnation: int, mandatory: bool) -> dict:
     """Survivor ROUTER echoes; its DEALER peer is SIGKILLed mid-stream and restarted.
 
     Replies to the dead peer must not hang or crash the survivor (dropped, or with
@@ -320,7 +321,7 @@ def kill_router(hub: hubs.Base, endpoint: str, per_incarnation: int, mandatory: 
             "seconds": round(time.perf_counter() - t0, 3)}
 
 
-def router_mandatory(hub: hubs.Base) -> dict:
+def router_mandatory(hub: toolbox.Hub) -> dict:
     zmq = hub.zmq
     ctx = zmq.Context()
     router = ctx.socket(zmq.ROUTER)
@@ -352,7 +353,7 @@ def router_mandatory(hub: hubs.Base) -> dict:
     return {"errors": errors}
 
 
-def hwm_pub(hub: hubs.Base, sent: int, hwm: int = 10) -> dict:
+def hwm_pub(hub: toolbox.Hub, sent: int, hwm: int = 10) -> dict:
     """PUB past its HWM drops (never blocks); the SUB gets fewer than were sent."""
     zmq = hub.zmq
     ctx = zmq.Context()
@@ -394,14 +395,11 @@ def hwm_pub(hub: hubs.Base, sent: int, hwm: int = 10) -> dict:
     return {"sent": sent, "received": received, "send_seconds": round(send_s, 3)}
 
 
-def hwm_push(hub: hubs.Base, hwm: int = 4) -> dict:
+def hwm_push(hub: toolbox.Hub, hwm: int = 4) -> dict:
     """PUSH at HWM: NOBLOCK raises Again, SNDTIMEO raises Again in time, -1 blocks."""
     zmq = hub.zmq
     ctx = zmq.Context()
-    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    push.sndhwm = pull.rcvhwm = hwm
-    push.bind("inproc://hwm")
-    pull.connect("inproc://hwm")
+    push, pull = toolbox.pair(ctx, zmq.PUSH, zmq.PULL, sndhwm=hwm, rcvhwm=hwm)
     queued = 0
     while True:
         try:
@@ -438,7 +436,7 @@ def hwm_push(hub: hubs.Base, hwm: int = 4) -> dict:
 
 # ------------------------------------------------------------------------------ lifecycle
 
-def sigint(hub: hubs.Base, call: str) -> dict:
+def sigint(hub: toolbox.Hub, call: str) -> dict:
     """Block in ``call`` on the main thread/greenlet; the test sends SIGINT."""
     zmq = hub.zmq
     ctx = zmq.Context()
@@ -472,14 +470,11 @@ def _poller(zmq: Any, s: Any) -> int:
     return dict(p.poll()).get(s, 0)
 
 
-def fork(hub: hubs.Base) -> dict:
+def fork(hub: toolbox.Hub) -> dict:
     """Use a context, fork, use Context.instance() in the child, use the parent's again."""
     zmq = hub.zmq
     inst = zmq.Context.instance()
-    a, b = inst.socket(zmq.PAIR), inst.socket(zmq.PAIR)
-    a.rcvtimeo = b.rcvtimeo = 5_000
-    a.bind("inproc://fork")
-    b.connect("inproc://fork")
+    a, b = toolbox.pair(inst, zmq.PAIR, zmq.PAIR, rcvtimeo=5_000)
     a.send(b"before")
     if b.recv() != b"before":
         raise AssertionError("parent pair broken before fork")
@@ -500,10 +495,7 @@ def fork(hub: hubs.Base) -> dict:
                 eventlet.hubs.use_hub()  # a fresh hub: never share the parent's epoll
             child = zmq.Context.instance()
             fresh = child is not inst
-            c1, c2 = child.socket(zmq.PAIR), child.socket(zmq.PAIR)
-            c1.rcvtimeo = c2.rcvtimeo = 5_000
-            c1.bind("inproc://fork")
-            c2.connect("inproc://fork")
+            c1, c2 = toolbox.pair(child, zmq.PAIR, zmq.PAIR, rcvtimeo=5_000)
             c2.send(b"child")
             ok = c1.recv() == b"child"
             child.destroy(linger=0)
@@ -542,7 +534,7 @@ def fork(hub: hubs.Base) -> dict:
     return {"child": child_report}
 
 
-def exit_open(hub: hubs.Base, variant: str, endpoint: str = "") -> dict:
+def exit_open(hub: toolbox.Hub, variant: str, endpoint: str = "") -> dict:
     """Leave sockets open (pending messages, default linger -1) and let the interpreter exit."""
     zmq = hub.zmq
     global KEEP
@@ -571,7 +563,7 @@ def exit_open(hub: hubs.Base, variant: str, endpoint: str = "") -> dict:
 KEEP: Any = None
 
 
-def gc_orders(hub: hubs.Base, rounds: int = 20) -> dict:
+def gc_orders(hub: toolbox.Hub, rounds: int = 20) -> dict:
     """Drop sockets and contexts in every order, in cycles too; the collector never hangs."""
     import warnings
 
@@ -636,14 +628,12 @@ def gc_orders(hub: hubs.Base, rounds: int = 20) -> dict:
 
 # ---------------------------------------------------------------------------------- leaks
 
-def leak_rss(hub: hubs.Base, copies: int, zerocopies: int, size: int = 256,
+def leak_rss(hub: toolbox.Hub, copies: int, zerocopies: int, size: int = 256,
              zsize: int = 4096) -> dict:
     """RSS over many copy sends, then many zero-copy tracked sends (fresh buffers)."""
     zmq = hub.zmq
     ctx = zmq.Context()
-    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    push.bind("inproc://leak")
-    pull.connect("inproc://leak")
+    push, pull = toolbox.pair(ctx, zmq.PUSH, zmq.PULL)
     pull.rcvtimeo = 10_000
 
     def copy_run(n: int) -> None:
@@ -687,13 +677,11 @@ def leak_rss(hub: hubs.Base, copies: int, zerocopies: int, size: int = 256,
             "zero_s": round(t2 - t1, 2)}
 
 
-def valgrind_core(hub: hubs.Base, messages: int) -> dict:
+def valgrind_core(hub: toolbox.Hub, messages: int) -> dict:
     """A short run over the core's paths, for memcheck (threads only)."""
     zmq = hub.zmq
     ctx = zmq.Context()
-    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    push.bind("inproc://vg")
-    pull.connect("inproc://vg")
+    push, pull = toolbox.pair(ctx, zmq.PUSH, zmq.PULL)
     for i in range(messages):
         push.send(payload(i, 100))
         pull.recv()
@@ -705,9 +693,7 @@ def valgrind_core(hub: hubs.Base, messages: int) -> dict:
         f = zmq.Frame(payload(i, 50))
         push.send(f)
         pull.recv_into(bytearray(64))
-    router, dealer = ctx.socket(zmq.ROUTER), ctx.socket(zmq.DEALER)
-    port = router.bind_to_random_port("tcp://127.0.0.1")
-    dealer.connect(f"tcp://127.0.0.1:{port}")
+    router, dealer = toolbox.pair(ctx, zmq.ROUTER, zmq.DEALER, "tcp")
     for _ in range(messages // 10 + 1):
         dealer.send_json({"a": [1, 2]})
         ident, body = router.recv_multipart()
@@ -727,7 +713,7 @@ def valgrind_core(hub: hubs.Base, messages: int) -> dict:
     return {"messages": messages}
 
 
-def green_misuse(hub: hubs.Base) -> dict:
+def green_misuse(hub: toolbox.Hub) -> dict:
     """A greenlet parked in recv; another greenlet closes the socket / destroys the context."""
     zmq = hub.zmq
     out = {}
@@ -759,7 +745,7 @@ def green_misuse(hub: hubs.Base) -> dict:
     return out
 
 
-def thread_close(hub: hubs.Base, call: str) -> dict:
+def thread_close(hub: toolbox.Hub, call: str) -> dict:
     """An OS thread blocked in ``call``; the main thread closes the socket under it.
 
     Clean outcomes: close() refuses with EBUSY and the socket stays whole, or close()
@@ -772,9 +758,7 @@ def thread_close(hub: hubs.Base, call: str) -> dict:
 
     zmq = hub.zmq
     ctx = zmq.Context()
-    pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
-    pull.bind("inproc://thread-close")
-    push.connect("inproc://thread-close")
+    pull, push = toolbox.pair(ctx, zmq.PULL, zmq.PUSH)
     outcome: list[Any] = []
     tids: list[int] = []
     started = threading.Event()
@@ -820,17 +804,14 @@ def thread_close(hub: hubs.Base, call: str) -> dict:
     return {"call": call, "outcome": "closed; blocked call raised ENOTSOCK"}
 
 
-def green_fuzz(hub: hubs.Base, examples: int) -> dict:
+def green_fuzz(hub: toolbox.Hub, examples: int) -> dict:
     """Hypothesis drives random calls, flags and timeouts at green sockets; every call must
     end by itself (value or exception) within its timeout plus 500 ms."""
     from hypothesis import HealthCheck, given, settings, strategies as st
 
     zmq = hub.zmq
     ctx = zmq.Context()
-    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
-    a.linger = b.linger = 0
-    a.bind("inproc://green-fuzz")
-    b.connect("inproc://green-fuzz")
+    a, b = toolbox.pair(ctx, zmq.PAIR, zmq.PAIR, linger=0)
     expected = (zmq.ZMQError, TypeError, ValueError, OverflowError)
     stats = {"calls": 0, "errors": 0, "slowest_over_ms": -1e9}
     ops = ["send", "recv", "send_multipart", "recv_multipart", "poll", "recv_string",
@@ -887,7 +868,7 @@ def green_fuzz(hub: hubs.Base, examples: int) -> dict:
     return stats
 
 
-def green_bad_input(hub: hubs.Base, examples: int) -> dict:
+def green_bad_input(hub: toolbox.Hub, examples: int) -> dict:
     """Serialisation helpers and multipart lists with bad items, on green sockets:
     the right exception, and nothing left half-sent."""
     import pickle
@@ -896,11 +877,7 @@ def green_bad_input(hub: hubs.Base, examples: int) -> dict:
 
     zmq = hub.zmq
     ctx = zmq.Context()
-    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
-    a.linger = b.linger = 0
-    a.rcvtimeo = b.rcvtimeo = a.sndtimeo = b.sndtimeo = 2_000
-    a.bind("inproc://green-bad")
-    b.connect("inproc://green-bad")
+    a, b = toolbox.pair(ctx, zmq.PAIR, zmq.PAIR, linger=0, rcvtimeo=2_000, sndtimeo=2_000)
     seen = {"multipart": 0, "json_out": 0, "json_in": 0, "pyobj_in": 0}
 
     def still_works() -> None:
@@ -961,7 +938,7 @@ CASES = {f.__name__: f for f in (
 def main() -> None:
     case, hub_name = sys.argv[1], sys.argv[2]
     kwargs = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
-    hub = hubs.get(hub_name.split("+")[0])
+    hub = toolbox.get(hub_name)
     result = CASES[case](hub, **kwargs)
     result["hub"] = hub_name
     print("RESULT " + json.dumps(result), flush=True)
