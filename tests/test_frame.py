@@ -43,10 +43,8 @@ def test_frame_zero_copy_and_tracker(push_pull):
     assert tracker.done
 
 
-def test_send_track_returns_tracker_done_after_release(ctx):
-    a, b = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    port = b.bind_to_random_port("tcp://127.0.0.1")
-    a.connect(f"tcp://127.0.0.1:{port}")
+def test_send_track_returns_tracker_done_after_release(pair):
+    b, a = pair(zmq.PULL, zmq.PUSH, "tcp")
     data = b"y" * 300000
     t = a.send(data, copy=False, track=True)
     assert isinstance(t, zmq.MessageTracker)
@@ -105,10 +103,8 @@ def test_zero_copy_buffer_kept_alive(push_pull):
     assert b.recv() == bytes(payload_view)
 
 
-def test_frame_properties(ctx):
-    a, b = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    port = b.bind_to_random_port("tcp://127.0.0.1")
-    a.connect(f"tcp://127.0.0.1:{port}")
+def test_frame_properties(pair):
+    b, a = pair(zmq.PULL, zmq.PUSH, "tcp")
     a.send_multipart([b"a", b"b"])
     f = b.recv(copy=False)
     assert f.more and f.get(zmq.MORE) == 1

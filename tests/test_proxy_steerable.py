@@ -1,7 +1,7 @@
 """proxy_steerable: our own loop (libzmq 4.3.4's aborts the process on unknown commands)."""
 from __future__ import annotations
 
-import itertools
+import functools
 import struct
 import subprocess
 import sys
@@ -14,19 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import greenzmq as zmq
+import toolbox
 
-_names = itertools.count()
-
-
-def _pair(ctx: zmq.Context, bound: int, connected: int) -> tuple[Any, Any]:
-    addr = f"inproc://steer-{next(_names)}"
-    a: Any = ctx.socket(bound)
-    a.linger = 0
-    a.bind(addr)
-    b: Any = ctx.socket(connected)
-    b.linger = 0
-    b.connect(addr)
-    return a, b
+# linger 0: the proxies hold sockets that a test closes with messages still queued
+_pair = functools.partial(toolbox.pair, linger=0)
 
 
 class _Runner:
@@ -138,7 +129,7 @@ def test_terminate_returns_zero_with_pair_and_with_sub_control(ctx: zmq.Context)
     ctrl2: Any = ctx.socket(zmq.SUB)
     ctrl2.linger = 0
     ctrl2.setsockopt(zmq.SUBSCRIBE, b"")  # before the PUB connects: nothing is dropped
-    ctrl2.bind(f"inproc://steer-{next(_names)}")
+    ctrl2.bind(toolbox.endpoint())
     pub: Any = ctx.socket(zmq.PUB)
     pub.linger = 0
     pub.connect(ctrl2.last_endpoint)
@@ -157,7 +148,7 @@ def test_terminate_works_while_the_destination_has_no_peer(ctx: zmq.Context) -> 
     front, client = _pair(ctx, zmq.PULL, zmq.PUSH)
     back: Any = ctx.socket(zmq.PUSH)
     back.linger = 0
-    back.bind(f"inproc://steer-{next(_names)}")
+    back.bind(toolbox.endpoint())
     ctrl, steer = _pair(ctx, zmq.REP, zmq.REQ)
     p = _Runner(front, back, None, ctrl)
     for i in range(10):
@@ -201,15 +192,11 @@ def test_garbage_on_control_is_survived_and_forwarding_goes_on(
 
 
 _SURVIVOR = textwrap.dedent("""
-    import threading, greenzmq as zmq
+    import threading, greenzmq as zmq, toolbox
     c = zmq.Context()
-    def pair(a, b, n):
-        x = c.socket(a); x.bind("inproc://%s" % n)
-        y = c.socket(b); y.connect("inproc://%s" % n)
-        return x, y
-    front, client = pair(zmq.PULL, zmq.PUSH, "f")
-    back, sink = pair(zmq.PUSH, zmq.PULL, "b")
-    ctrl, steer = pair(zmq.PAIR, zmq.PAIR, "k")
+    front, client = toolbox.pair(c, zmq.PULL, zmq.PUSH)
+    back, sink = toolbox.pair(c, zmq.PUSH, zmq.PULL)
+    ctrl, steer = toolbox.pair(c, zmq.PAIR, zmq.PAIR)
     out = []
     t = threading.Thread(target=lambda: out.append(zmq.proxy_steerable(front, back, None, ctrl)))
     t.start()
@@ -229,7 +216,8 @@ _SURVIVOR = textwrap.dedent("""
 @pytest.mark.timeout(30)
 def test_garbage_on_control_does_not_abort_the_process() -> None:
     # libzmq 4.3.4's own loop dies with "Assertion failed: false (src/proxy.cpp:620)"
-    r = subprocess.run([sys.executable, "-c", _SURVIVOR], capture_output=True, timeout=25)
+    r = subprocess.run([sys.executable, "-c", _SURVIVOR], capture_output=True, timeout=25,
+                       env=toolbox.env())
     assert r.returncode == 0, r.stderr.decode(errors="replace")
     assert r.stdout.strip() == b"survived [0]"
 
@@ -349,17 +337,13 @@ def test_bad_arguments_raise(ctx: zmq.Context) -> None:
 
 
 _INTERRUPTED = textwrap.dedent("""
-    import os, signal, threading, greenzmq as zmq
+    import os, signal, threading, greenzmq as zmq, toolbox
     # a background job starts with SIGINT ignored, and then Python installs no handler
     signal.signal(signal.SIGINT, signal.default_int_handler)
     c = zmq.Context()
-    def pair(a, b, n):
-        x = c.socket(a); x.bind("inproc://%s" % n)
-        y = c.socket(b); y.connect("inproc://%s" % n)
-        return x, y
-    front, client = pair(zmq.PULL, zmq.PUSH, "f")
-    back, sink = pair(zmq.PUSH, zmq.PULL, "b")
-    ctrl, steer = pair(zmq.PAIR, zmq.PAIR, "k")
+    front, client = toolbox.pair(c, zmq.PULL, zmq.PUSH)
+    back, sink = toolbox.pair(c, zmq.PUSH, zmq.PULL)
+    ctrl, steer = toolbox.pair(c, zmq.PAIR, zmq.PAIR)
     stop = threading.Event()
     flowing = threading.Event()
     def traffic():
@@ -395,7 +379,8 @@ _INTERRUPTED = textwrap.dedent("""
 
 @pytest.mark.timeout(30)
 def test_ctrl_c_raises_keyboard_interrupt_idle_and_busy() -> None:
-    r = subprocess.run([sys.executable, "-c", _INTERRUPTED], capture_output=True, timeout=25)
+    r = subprocess.run([sys.executable, "-c", _INTERRUPTED], capture_output=True, timeout=25,
+                       env=toolbox.env())
     assert r.returncode == 0, r.stderr.decode(errors="replace")
     assert r.stdout.split(b"\n")[:2] == [b"interrupted False", b"interrupted True"]
 

@@ -278,10 +278,8 @@ def test_serialising_helpers(push_pull):
     assert "untrusted" in zmq.Socket.recv_pyobj.__doc__ or "trust" in zmq.Socket.recv_pyobj.__doc__
 
 
-def test_subscribe_unsubscribe(ctx):
-    pub, sub = ctx.socket(zmq.PUB), ctx.socket(zmq.SUB)
-    pub.bind("inproc://ps")
-    sub.connect("inproc://ps")
+def test_subscribe_unsubscribe(pair):
+    pub, sub = pair(zmq.PUB, zmq.SUB)
     sub.subscribe("a")
     sub.subscribe(b"b")
     sub.unsubscribe("b")
@@ -353,17 +351,12 @@ def test_unclosed_socket_warns_resourcewarning(ctx):
 
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("transport", ["inproc", "tcp"])
-def test_big_bytes_with_copy_true_go_by_reference_and_are_released(ctx, transport):
+def test_big_bytes_with_copy_true_go_by_reference_and_are_released(pair, transport):
     # bytes at or above 64 KiB are sent by reference even with copy=True (they cannot
     # change); the receiver still gets its own bytes, and the sender's reference is dropped
     import sys
 
-    a, b = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    if transport == "inproc":
-        a.bind("inproc://big-bytes")
-        b.connect("inproc://big-bytes")
-    else:
-        b.connect("tcp://127.0.0.1:%d" % a.bind_to_random_port("tcp://127.0.0.1"))
+    a, b = pair(zmq.PUSH, zmq.PULL, transport)
     big = bytes(range(256)) * 4096  # 1 MiB
     edge = b"e" * 65536
     base = sys.getrefcount(big), sys.getrefcount(edge)

@@ -11,6 +11,7 @@ pytest.importorskip("tornado")
 import greenzmq as zmq  # noqa: E402
 from greenzmq.eventloop import ioloop, zmqstream  # noqa: E402
 from greenzmq.eventloop.zmqstream import ZMQStream  # noqa: E402
+import toolbox  # noqa: E402
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -23,13 +24,9 @@ def run(coro_fn, timeout: float = 10.0):
     return asyncio.run(main())
 
 
-def pair(ctx, addr="inproc://stream-pair"):
-    a = ctx.socket(zmq.PAIR)
-    b = ctx.socket(zmq.PAIR)
-    a.linger = b.linger = 0
-    a.bind(addr)
-    b.connect(addr)
-    return a, b
+def pair(ctx):
+    """A connected PAIR-PAIR of ``ctx`` (either Context kind)."""
+    return toolbox.pair(ctx, zmq.PAIR, zmq.PAIR, linger=0)
 
 
 def wait_readable(sock, timeout_ms=5000):
@@ -526,17 +523,8 @@ def fctx():
     c.destroy(linger=0)
 
 
-def fpair(fctx, addr="inproc://future-pair"):
-    a = fctx.socket(zmq.PAIR)
-    b = fctx.socket(zmq.PAIR)
-    a.linger = b.linger = 0
-    a.bind(addr)
-    b.connect(addr)
-    return a, b
-
-
 def test_future_socket_round_trip(fctx):
-    a, b = fpair(fctx)
+    a, b = pair(fctx)
 
     async def main():
         assert isinstance(a, zfuture.Socket)
@@ -579,7 +567,7 @@ def test_future_many_messages_keep_order_and_none_lost(fctx):
 
 
 def test_future_poll_timeout_cancel_and_close(fctx):
-    a, b = fpair(fctx)
+    a, b = pair(fctx)
 
     async def main():
         assert await b.poll(timeout=20) == 0  # times out with no events
@@ -611,7 +599,7 @@ def test_future_poll_timeout_cancel_and_close(fctx):
 
 
 def test_future_poller(fctx):
-    a, b = fpair(fctx)
+    a, b = pair(fctx)
 
     async def main():
         poller = zfuture.Poller()
@@ -625,7 +613,7 @@ def test_future_poller(fctx):
 
 
 def test_future_poller_with_plain_socket(ctx):
-    a, b = pair(ctx, "inproc://future-poller-plain")  # ordinary greenzmq sockets
+    a, b = pair(ctx)  # ordinary greenzmq sockets
 
     async def main():
         poller = zfuture.Poller()

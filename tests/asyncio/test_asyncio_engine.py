@@ -8,6 +8,7 @@ import threading
 import pytest
 
 import greenzmq as zmq
+import toolbox
 
 
 @pytest.mark.timeout(20)
@@ -135,10 +136,7 @@ def test_many_tasks_on_one_socket_in_fifo_order(aio):
 
 @pytest.mark.timeout(60)
 def test_fifty_tasks_share_a_dealer(aio):
-    ctx = aio.context()
-    router, dealer = ctx.socket(zmq.ROUTER), ctx.socket(zmq.DEALER)
-    port = router.bind_to_random_port("tcp://127.0.0.1")
-    dealer.connect(f"tcp://127.0.0.1:{port}")
+    router, dealer = aio.pair(zmq.ROUTER, zmq.DEALER, "tcp")
 
     async def echo():
         while True:
@@ -163,11 +161,7 @@ def test_fifty_tasks_share_a_dealer(aio):
 
 @pytest.mark.timeout(20)
 def test_send_waits_at_hwm_and_goes_on(aio):
-    ctx = aio.context()
-    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    push.sndhwm = pull.rcvhwm = 5  # before connecting: HWMs are fixed then
-    push.bind("inproc://hwm")
-    pull.connect("inproc://hwm")
+    push, pull = aio.pair(zmq.PUSH, zmq.PULL, sndhwm=5, rcvhwm=5)
 
     async def body():
         sends = [push.send(b"%d" % i) for i in range(40)]
@@ -191,9 +185,7 @@ def test_loops_in_several_threads(aio):
     def thread_main(k):
         loop = aio.fresh_loop()
         try:
-            a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
-            a.bind(f"inproc://th{k}")
-            b.connect(f"inproc://th{k}")
+            a, b = aio.pair(zmq.PAIR, zmq.PAIR, ctx=ctx)
 
             async def body():
                 r = b.recv()
@@ -282,15 +274,9 @@ def test_bad_input_raises_from_the_await_as_the_plain_socket_does(aio):
 
 @pytest.mark.timeout(20)
 def test_poller(aio):
-    ctx = aio.context()
-    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
-    a.bind("inproc://poller")
-    b.connect("inproc://poller")
+    a, b = aio.pair(zmq.PAIR, zmq.PAIR)
     sync_ctx = zmq.Context()
-    sa, sb = sync_ctx.socket(zmq.PAIR), sync_ctx.socket(zmq.PAIR)
-    sa.linger = sb.linger = 0
-    sa.bind("inproc://sync")
-    sb.connect("inproc://sync")
+    sa, sb = toolbox.pair(sync_ctx, zmq.PAIR, zmq.PAIR, linger=0)
     r, w = os.pipe()
 
     async def body():

@@ -6,6 +6,7 @@ import asyncio
 import pytest
 
 import greenzmq as zmq
+import toolbox
 
 
 @pytest.mark.timeout(20)
@@ -17,10 +18,7 @@ def test_future_sockets_on_a_tornado_ioloop():
 
     loop = IOLoop(make_current=False)
     ctx = future.Context()
-    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    push.linger = pull.linger = 0
-    pull.bind("inproc://tornado")
-    push.connect("inproc://tornado")
+    pull, push = toolbox.pair(ctx, zmq.PULL, zmq.PUSH, linger=0)
 
     async def body():
         f = pull.recv_multipart()

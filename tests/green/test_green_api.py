@@ -119,11 +119,7 @@ def test_destroy_closes_every_socket(hub):
 @pytest.mark.timeout(10)
 def test_send_pyobj_uses_default_pickle_protocol(hub):
     zmq = hub.zmq
-    ctx = hub.context()
-    a = ctx.socket(zmq.PAIR)
-    a.bind("inproc://pyobj")
-    b = ctx.socket(zmq.PAIR)
-    b.connect("inproc://pyobj")
+    a, b = hub.pair(zmq.PAIR, zmq.PAIR)
     obj = {"k": [1, 2.5, "three"], "set": {4}}
     a.send_pyobj(obj)
     raw = b.recv()
@@ -140,11 +136,7 @@ def test_send_pyobj_uses_default_pickle_protocol(hub):
 def test_helpers_go_through_green_paths(hub):
     """recv_string/json/pyobj/serialized and recv_into park the greenlet, not the hub."""
     zmq = hub.zmq
-    ctx = hub.context()
-    a = ctx.socket(zmq.PAIR)
-    a.bind("inproc://helpers")
-    b = ctx.socket(zmq.PAIR)
-    b.connect("inproc://helpers")
+    a, b = hub.pair(zmq.PAIR, zmq.PAIR)
 
     def feed() -> None:
         hub.sleep(0.1)
@@ -174,11 +166,7 @@ def test_helpers_go_through_green_paths(hub):
 def test_getsockopt_events_is_consistent(hub):
     """Reading EVENTS from user code must not steal a parked greenlet's wakeup."""
     zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    push = ctx.socket(zmq.PUSH)
-    push.connect(f"tcp://127.0.0.1:{port}")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     r = hub.spawn(pull.recv)
     hub.sleep(0.05)
     push.send(b"x")
@@ -192,11 +180,7 @@ def test_getsockopt_events_is_consistent(hub):
 @pytest.mark.timeout(10)
 def test_multipart_copy_false_and_track(hub):
     zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    push = ctx.socket(zmq.PUSH)
-    push.connect(f"tcp://127.0.0.1:{port}")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     big = b"b" * 100_000
     tracker = push.send_multipart([b"head", big], copy=False, track=True)
     frames = pull.recv_multipart(copy=False)

@@ -16,6 +16,8 @@ import time
 
 import pytest
 
+import toolbox
+
 
 def _started(hub, fn, *args):
     """Spawn ``fn(*args)`` and return once it has begun (and so parked, if it blocks)."""
@@ -200,11 +202,7 @@ def test_concurrent_tracker_waits_time_out_together_and_leave_nothing(hub):
 @pytest.mark.timeout(20)
 def test_tracker_wait_wakes_on_release(hub):
     zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    pull.bind("inproc://tracked")
-    push = ctx.socket(zmq.PUSH)
-    push.connect("inproc://tracked")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH)
     trackers = [push.send(b"y" * 200_000, copy=False, track=True) for _ in range(3)]
     waits = [_started(hub, t.wait, 5) for t in trackers]
     got = [pull.recv(copy=False) for _ in trackers]
@@ -318,11 +316,7 @@ def test_close_from_another_thread_wakes_the_parked_greenlet(hub, how):
 @pytest.mark.parametrize("second", ["POLLIN", "POLLOUT"])
 def test_duplicate_poll_items(hub, second):
     zmq = hub.zmq
-    ctx = hub.context()
-    rep = ctx.socket(zmq.REP)  # neither readable nor writable until a request comes
-    rep.bind("inproc://dup-poll")
-    req = ctx.socket(zmq.REQ)
-    req.connect("inproc://dup-poll")
+    rep, req = hub.pair(zmq.REP, zmq.REQ)  # rep: neither readable nor writable until asked
     items = [(rep, zmq.POLLIN), (rep, getattr(zmq, second))]
     h = _started(hub, zmq.zmq_poll, items, 3000)
     t0 = time.monotonic()
@@ -345,10 +339,7 @@ def test_two_greenlets_poll_one_fd(hub, kind):
 
         pctx = greenzmq.Context()
         hub._closers.append(lambda: pctx.destroy(0))
-        a = pctx.socket(zmq.PULL)
-        a.bind("inproc://plain-twice")
-        b = pctx.socket(zmq.PUSH)
-        b.connect("inproc://plain-twice")
+        a, b = toolbox.pair(pctx, zmq.PULL, zmq.PUSH)
         target, fire = a, lambda: b.send(b"hi")
     else:
         a, b = hub.socketpair()
@@ -368,13 +359,7 @@ def test_two_greenlets_poll_one_fd(hub, kind):
 @pytest.mark.timeout(20)
 def test_send_multipart_iterator_at_hwm_loses_nothing(hub):
     zmq = hub.zmq
-    ctx = hub.context()
-    push = ctx.socket(zmq.PUSH)
-    push.sndhwm = 1
-    pull = ctx.socket(zmq.PULL)
-    pull.rcvhwm = 1
-    pull.bind("inproc://hwm-iter")
-    push.connect("inproc://hwm-iter")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, sndhwm=1, rcvhwm=1)
     sent = 0
     while True:
         try:

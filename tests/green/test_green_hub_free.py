@@ -141,10 +141,7 @@ def test_proxy_steerable_cooperates_and_terminates(hub):
     back.bind("inproc://steer-back")
     capture = ctx.socket(zmq.PUSH)
     capture.bind("inproc://steer-capture")
-    control = ctx.socket(zmq.PAIR)
-    control.bind("inproc://steer-control")
-    ctl = ctx.socket(zmq.PAIR)
-    ctl.connect("inproc://steer-control")
+    control, ctl = hub.pair(zmq.PAIR, zmq.PAIR, ctx=ctx)
     src = ctx.socket(zmq.PUSH)
     src.connect("inproc://steer-front")
     sink = ctx.socket(zmq.PULL)
@@ -250,11 +247,7 @@ def test_tracker_wait_lets_the_hub_run(hub):
 @pytest.mark.timeout(10)
 def test_tracker_wait_after_delivery(hub):
     zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    push = ctx.socket(zmq.PUSH)
-    push.connect(f"tcp://127.0.0.1:{port}")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     payload = b"q" * 200_000
     tracker = push.send(payload, copy=False, track=True)
     with hub.ticking():

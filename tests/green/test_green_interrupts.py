@@ -40,10 +40,7 @@ def _park_until_queued(hub, sock, n=1, tries=1000):
 def test_socket_parked_on_then_used_in_another_thread(hub):
     """A socket parked on in this thread, then waited on in a new OS thread (its own
     hub): the watcher follows the thread that waits now, the recv there wakes."""
-    ctx = hub.context()
-    pull, push = ctx.socket(hub.zmq.PULL), ctx.socket(hub.zmq.PUSH)
-    pull.bind("inproc://moved")
-    push.connect("inproc://moved")
+    pull, push = hub.pair(hub.zmq.PULL, hub.zmq.PUSH)
     g = hub.spawn(pull.recv)
     _park_until_queued(hub, pull)
     push.send(b"here")
@@ -77,10 +74,7 @@ def test_socket_parked_on_then_used_in_another_thread(hub):
 @pytest.mark.timeout(30)
 def test_killed_waiters_hand_readiness_on(hub):
     """Greenlets killed while queued on a socket leave it; the others get every message."""
-    ctx = hub.context()
-    pull, push = ctx.socket(hub.zmq.PULL), ctx.socket(hub.zmq.PUSH)
-    pull.bind("inproc://kills")
-    push.connect("inproc://kills")
+    pull, push = hub.pair(hub.zmq.PULL, hub.zmq.PUSH)
     gs = [hub.spawn(pull.recv) for _ in range(6)]
     _park_until_queued(hub, pull, 6)
     for g in gs[::2]:

@@ -7,16 +7,6 @@ import time
 import pytest
 
 
-def _pull_push(hub):
-    zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    push = ctx.socket(zmq.PUSH)
-    push.connect(f"tcp://127.0.0.1:{port}")
-    return pull, push
-
-
 def _norm(items) -> dict:
     """Poll results keyed by zmq socket or by fd: pyzmq reports plain sockets by fileno."""
     out = {}
@@ -45,7 +35,7 @@ def _later(hub, delay: float, fn, *args) -> None:
 @pytest.mark.timeout(10)
 def test_poller_timeout_is_honest_and_idle(hub):
     zmq = hub.zmq
-    pull, _ = _pull_push(hub)
+    pull, _ = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     a, _b = hub.socketpair()
     poller = zmq.Poller()
     poller.register(pull, zmq.POLLIN)
@@ -64,7 +54,7 @@ def test_poller_timeout_is_honest_and_idle(hub):
 @pytest.mark.timeout(10)
 def test_poller_zero_timeout_returns_at_once(hub):
     zmq = hub.zmq
-    pull, _ = _pull_push(hub)
+    pull, _ = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     a, _b = hub.socketpair()
     poller = zmq.Poller()
     poller.register(pull, zmq.POLLIN)
@@ -77,7 +67,7 @@ def test_poller_zero_timeout_returns_at_once(hub):
 @pytest.mark.timeout(10)
 def test_poller_wakes_on_plain_fd(hub):
     zmq = hub.zmq
-    pull, _ = _pull_push(hub)
+    pull, _ = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     a, b = hub.socketpair()
     poller = zmq.Poller()
     poller.register(pull, zmq.POLLIN)
@@ -93,7 +83,7 @@ def test_poller_wakes_on_plain_fd(hub):
 @pytest.mark.timeout(10)
 def test_poller_wakes_on_zmq_socket(hub):
     zmq = hub.zmq
-    pull, push = _pull_push(hub)
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     a, _b = hub.socketpair()
     poller = zmq.Poller()
     poller.register(a.fileno(), zmq.POLLIN)
@@ -109,7 +99,7 @@ def test_poller_wakes_on_zmq_socket(hub):
 @pytest.mark.timeout(10)
 def test_poller_none_timeout_waits_until_ready(hub):
     zmq = hub.zmq
-    pull, push = _pull_push(hub)
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     poller = zmq.Poller()
     poller.register(pull, zmq.POLLIN)
     _later(hub, 0.3, push.send, b"x")
@@ -121,7 +111,7 @@ def test_poller_none_timeout_waits_until_ready(hub):
 @pytest.mark.timeout(10)
 def test_poller_reports_both_kinds_ready(hub):
     zmq = hub.zmq
-    pull, push = _pull_push(hub)
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     a, b = hub.socketpair()
     push.send(b"ready")
     b.send(b"ready")
@@ -140,7 +130,7 @@ def test_poller_reports_both_kinds_ready(hub):
 def test_poller_many_greenlets_parked_on_one_socket(hub):
     """Several greenlets polling the same socket all wake when it becomes readable."""
     zmq = hub.zmq
-    pull, push = _pull_push(hub)
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
 
     def waiter() -> list:
         poller = zmq.Poller()
@@ -157,7 +147,7 @@ def test_poller_many_greenlets_parked_on_one_socket(hub):
 @pytest.mark.timeout(10)
 def test_select_mixed_timeout_and_readiness(hub):
     zmq = hub.zmq
-    pull, push = _pull_push(hub)
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     a, b = hub.socketpair()
     c0 = hub.cpu_time()
     t0 = time.monotonic()
@@ -183,7 +173,7 @@ def test_select_mixed_timeout_and_readiness(hub):
 @pytest.mark.timeout(10)
 def test_socket_poll_is_green(hub):
     zmq = hub.zmq
-    pull, push = _pull_push(hub)
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     with hub.ticking() as t:
         t0 = time.monotonic()
         assert pull.poll(300) == 0

@@ -83,11 +83,7 @@ def test_hundred_greenlets_share_one_dealer(hub):
 def test_recv_waiters_are_served_fifo(hub):
     """Greenlets parked in recv on one socket get messages in the order they parked."""
     zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    pull.bind("inproc://fifo-recv")
-    push = ctx.socket(zmq.PUSH)
-    push.connect("inproc://fifo-recv")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH)
     waiters = []
     for _ in range(10):
         waiters.append(hub.spawn(pull.recv))

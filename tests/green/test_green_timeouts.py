@@ -7,28 +7,13 @@ import time
 import pytest
 
 
-def _pair(hub, transport: str = "inproc"):
-    """A bound PULL and a connected PUSH in a fresh green context."""
-    zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    push = ctx.socket(zmq.PUSH)
-    if transport == "tcp":
-        port = pull.bind_to_random_port("tcp://127.0.0.1")
-        push.connect(f"tcp://127.0.0.1:{port}")
-    else:
-        pull.bind(f"inproc://pair-{id(pull)}")
-        push.connect(f"inproc://pair-{id(pull)}")
-    return ctx, pull, push
-
-
 # --- RCVTIMEO / SNDTIMEO -------------------------------------------------------------------
 
 
 @pytest.mark.timeout(10)
 def test_rcvtimeo_zero_raises_again_at_once(hub):
     zmq = hub.zmq
-    _, pull, _ = _pair(hub)
+    pull, _ = hub.pair(zmq.PULL, zmq.PUSH)
     pull.setsockopt(zmq.RCVTIMEO, 0)
     t0 = time.monotonic()
     with pytest.raises(zmq.Again):
@@ -41,7 +26,7 @@ def test_rcvtimeo_zero_raises_again_at_once(hub):
 @pytest.mark.timeout(10)
 def test_rcvtimeo_positive_raises_again_while_hub_ticks(hub):
     zmq = hub.zmq
-    _, pull, _ = _pair(hub)
+    pull, _ = hub.pair(zmq.PULL, zmq.PUSH)
     pull.rcvtimeo = 300
     with hub.ticking() as t:
         t0 = time.monotonic()
@@ -55,7 +40,7 @@ def test_rcvtimeo_positive_raises_again_while_hub_ticks(hub):
 
 @pytest.mark.timeout(10)
 def test_rcvtimeo_minus_one_waits_for_the_message(hub):
-    _, pull, push = _pair(hub)
+    pull, push = hub.pair(hub.zmq.PULL, hub.zmq.PUSH)
     pull.rcvtimeo = -1
 
     def late_send() -> None:
@@ -71,7 +56,7 @@ def test_rcvtimeo_minus_one_waits_for_the_message(hub):
 @pytest.mark.timeout(10)
 def test_rcvtimeo_minus_one_blocks_until_hub_timeout(hub):
     """RCVTIMEO=-1 never raises Again by itself: only the hub's Timeout ends the wait."""
-    _, pull, _ = _pair(hub)
+    pull, _ = hub.pair(hub.zmq.PULL, hub.zmq.PUSH)
     pull.rcvtimeo = -1
     t0 = time.monotonic()
     with pytest.raises(hub.Timeout):
@@ -142,7 +127,7 @@ def test_sndtimeo_minus_one_waits_for_a_peer(hub):
 
 @pytest.mark.timeout(10)
 def test_hub_timeout_leaves_no_ghost_waiter(hub):
-    _, pull, push = _pair(hub, "tcp")
+    pull, push = hub.pair(hub.zmq.PULL, hub.zmq.PUSH, "tcp")
     with pytest.raises(hub.Timeout):
         with hub.Timeout(0.1):
             pull.recv()
@@ -157,7 +142,7 @@ def test_hub_timeout_leaves_no_ghost_waiter(hub):
 
 @pytest.mark.timeout(10)
 def test_kill_during_wait_leaves_no_ghost_waiter(hub):
-    _, pull, push = _pair(hub, "tcp")
+    pull, push = hub.pair(hub.zmq.PULL, hub.zmq.PUSH, "tcp")
     waiters = [hub.spawn(pull.recv) for _ in range(5)]
     hub.sleep(0.05)
     assert not any(w.dead for w in waiters)
@@ -176,7 +161,7 @@ def test_kill_during_wait_leaves_no_ghost_waiter(hub):
 def test_kill_all_waiters_then_recv_gets_message(hub):
     """The message that arrives after every waiter was killed is not lost."""
     zmq = hub.zmq
-    _, pull, push = _pair(hub, "tcp")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
     w = hub.spawn(pull.recv_multipart)
     hub.sleep(0.05)
     w.kill()

@@ -16,20 +16,8 @@ import pytest
 STALL_LIMIT = 1.0  # seconds: the issues' "no stall longer than 1 s"
 
 
-def _tight(sock, zmq) -> None:
-    """High-water marks of 1 so nearly every send or recv has to park once."""
-    sock.setsockopt(zmq.SNDHWM, 1)
-    sock.setsockopt(zmq.RCVHWM, 1)
-    sock.setsockopt(zmq.LINGER, 0)
-
-
-def _addr(sock, transport: str, tag: str) -> str:
-    if transport == "tcp":
-        port = sock.bind_to_random_port("tcp://127.0.0.1")
-        return f"tcp://127.0.0.1:{port}"
-    addr = f"inproc://torture-{tag}-{id(sock)}"
-    sock.bind(addr)
-    return addr
+# high-water marks of 1, so nearly every send or recv has to park once
+TIGHT = {"sndhwm": 1, "rcvhwm": 1, "linger": 0}
 
 
 def _yielder(hub, seed: int):
@@ -69,12 +57,7 @@ class _Progress:
 def test_torture_push_pull(hub, transport):
     zmq = hub.zmq
     n = hub.torture_count(20000 if transport == "tcp" else 10000)
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    push = ctx.socket(zmq.PUSH)
-    _tight(pull, zmq)
-    _tight(push, zmq)
-    push.connect(_addr(pull, transport, "pp"))
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, transport, **TIGHT)
     seed = random.randrange(1 << 30)
     prog = _Progress()
 
@@ -116,14 +99,9 @@ def test_torture_dealer_router(hub, transport):
     """
     zmq = hub.zmq
     n = hub.torture_count(10000 if transport == "tcp" else 6000)
-    ctx = hub.context()
-    router = ctx.socket(zmq.ROUTER)
-    dealer = ctx.socket(zmq.DEALER)
-    _tight(router, zmq)
-    _tight(dealer, zmq)
+    router, dealer = hub.pair(zmq.ROUTER, zmq.DEALER, transport, **TIGHT)
     # without MANDATORY a ROUTER silently drops at the HWM instead of blocking
     router.setsockopt(zmq.ROUTER_MANDATORY, 1)
-    dealer.connect(_addr(router, transport, "dr"))
     seed = random.randrange(1 << 30)
     prog = _Progress()
 
@@ -169,12 +147,8 @@ def test_torture_dealer_router(hub, transport):
 def test_idle_parked_greenlets_use_no_cpu(hub):
     """Greenlets parked in recv and send cost ~0 CPU: no polling timers, no busy loop."""
     zmq = hub.zmq
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    push = ctx.socket(zmq.PUSH)
-    push.connect(f"tcp://127.0.0.1:{port}")
-    lonely = ctx.socket(zmq.PUSH)  # no peer: send parks
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp")
+    lonely = hub.ctx.socket(zmq.PUSH)  # no peer: send parks
     lonely.linger = 0
     receiver = hub.spawn(pull.recv)
     blocked_sender = hub.spawn(lonely.send, b"nobody listens")
@@ -202,13 +176,7 @@ def test_tight_hwm_tcp_throughput(hub):
     """
     zmq = hub.zmq
     n = 9000
-    ctx = hub.context()
-    pull = ctx.socket(zmq.PULL)
-    push = ctx.socket(zmq.PUSH)
-    _tight(pull, zmq)
-    _tight(push, zmq)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    push.connect(f"tcp://127.0.0.1:{port}")
+    pull, push = hub.pair(zmq.PULL, zmq.PUSH, "tcp", **TIGHT)
     push.send(b"warm-up")
     assert pull.recv() == b"warm-up"
     prog = _Progress()

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import greenzmq as zmq
+import toolbox
 from relutil import SOAK, report, run_case
 
 EXAMPLES = settings(max_examples=2000 if SOAK else 120, deadline=None,
@@ -23,12 +24,7 @@ EXAMPLES = settings(max_examples=2000 if SOAK else 120, deadline=None,
 @pytest.fixture(scope="module")
 def pair() -> Any:
     ctx = zmq.Context()
-    a, b = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
-    a.linger = b.linger = 0
-    a.rcvtimeo = b.rcvtimeo = a.sndtimeo = b.sndtimeo = 2_000
-    a.bind("inproc://bad-input")
-    b.connect("inproc://bad-input")
-    yield a, b
+    yield toolbox.pair(ctx, zmq.PAIR, zmq.PAIR, linger=0, rcvtimeo=2_000, sndtimeo=2_000)
     ctx.destroy(linger=0)
 
 

@@ -37,16 +37,6 @@ class Blocked:
             self.outcome.append(exc)
 
 
-@pytest.fixture
-def pull_push() -> Any:
-    ctx = zmq.Context()
-    pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
-    pull.bind("inproc://misuse")
-    push.connect("inproc://misuse")
-    yield ctx, pull, push
-    ctx.destroy(linger=0)
-
-
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("call", ["recv", "recv_multipart", "poll", "poller"])
 def test_close_from_other_thread_while_blocked_is_clean(call: str) -> None:
@@ -60,10 +50,10 @@ def test_close_from_other_thread_while_blocked_is_clean(call: str) -> None:
 
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize("call", ["recv", "recv_multipart", "poll"])
-def test_close_while_blocked_in_recv_wakes_it_with_enotsock(pull_push: Any, call: str) -> None:
+def test_close_while_blocked_in_recv_wakes_it_with_enotsock(pair: Any, call: str) -> None:
     """close() from another thread hands the socket to the blocked call, which closes it
     and raises ZMQError(ENOTSOCK) (tests/test_close_from_thread.py covers every call)."""
-    ctx, pull, push = pull_push
+    pull, push = pair(zmq.PULL, zmq.PUSH)
     blocked = Blocked(getattr(pull, call))
     pull.close()
     assert pull.closed
