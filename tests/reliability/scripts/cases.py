@@ -30,6 +30,7 @@ if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[2].endswith("+patch
 
         eventlet.monkey_patch()
 
+import faulthandler  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -488,6 +489,8 @@ def fork(hub: toolbox.Hub) -> dict:
     if pid == 0:
         code = 1
         try:
+            # stuck for 10 s: every thread's stack goes to the case's stderr, and it exits
+            faulthandler.dump_traceback_later(10, exit=True)
             os.close(r)
             if hub.name == "eventlet":
                 import eventlet.hubs
@@ -511,8 +514,13 @@ def fork(hub: toolbox.Hub) -> dict:
         import gevent.os
 
         # gevent.fork's child watcher reaps the child: wait through gevent
-        with gevent.Timeout(20, AssertionError("child hung")):
-            _, status = gevent.os.waitpid(pid, 0)
+        try:
+            with gevent.Timeout(20, AssertionError("child hung")):
+                _, status = gevent.os.waitpid(pid, 0)
+        except AssertionError:
+            # a child that hangs dumps its stacks and exits by itself: one still here
+            # as a zombie (Z) exited and was never reaped
+            raise AssertionError(f"child not reaped in 20 s; its state: {_state(pid)}") from None
     else:
         deadline = time.monotonic() + 20
         while True:
@@ -532,6 +540,15 @@ def fork(hub: toolbox.Hub) -> dict:
         raise AssertionError("parent's context or sockets changed by the fork")
     inst.destroy(linger=0)
     return {"child": child_report}
+
+
+def _state(pid: int) -> str:
+    """The process state letter from /proc (R, S, Z...), or "gone"."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
 
 
 def exit_open(hub: toolbox.Hub, variant: str, endpoint: str = "") -> dict:
