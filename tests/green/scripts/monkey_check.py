@@ -25,6 +25,9 @@ import os  # noqa: E402  (after patching, on purpose)
 
 import greenzmq as zmq  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+import toolbox  # noqa: E402
+
 
 def _os_thread_id() -> str:
     # /proc/thread-self names the kernel thread; no monkey patching can fake it
@@ -32,13 +35,8 @@ def _os_thread_id() -> str:
 
 
 def _tcp_pair(ctx):
-    pull = ctx.socket(zmq.PULL)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    push = ctx.socket(zmq.PUSH)
-    push.connect(f"tcp://127.0.0.1:{port}")
-    pull.rcvtimeo = 5000  # a hang becomes Again, not a stuck test
-    push.sndtimeo = 5000
-    return pull, push
+    # timeouts: a hang becomes Again, not a stuck test
+    return toolbox.pair(ctx, zmq.PULL, zmq.PUSH, "tcp", rcvtimeo=5000, sndtimeo=5000)
 
 
 def check_plain() -> None:

@@ -1,10 +1,12 @@
-"""Issue 16 item 1: four greenlets share one DEALER while a 0.3 ms itimer's handler raises
-inside their send/recv calls. Afterwards every greenlet must still get its replies.
+"""No wake-up is lost when a signal handler raises in the middle of a wait: four greenlets
+share one DEALER while a 0.3 ms itimer's handler raises inside their send/recv calls.
+Afterwards every greenlet must still get its replies.
 
 Usage: python signal_storm.py gevent|eventlet [seconds]. Prints one JSON line; exit 0 when
 all replies of the calm phase arrived and nothing stayed parked.
 """
 import json
+import os
 import signal
 import sys
 import threading
@@ -12,27 +14,12 @@ import time
 
 import greenlet
 
-hubname = sys.argv[1]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+import toolbox  # noqa: E402 - tests/ on the path first
+
+hub = toolbox.get(sys.argv[1])
+zmq = hub.zmq
 seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 1.5
-if hubname == "gevent":
-    import gevent as hubmod
-    import greenzmq.green_gevent as zmq
-
-    def join(gs, timeout):
-        gevent_done = hubmod.joinall(gs, timeout=timeout)
-        return len(gevent_done) == len(gs)
-else:
-    import eventlet as hubmod
-    import greenzmq.green_eventlet as zmq
-
-    def join(gs, timeout):
-        try:
-            with hubmod.Timeout(timeout):
-                for g in gs:
-                    g.wait()
-        except hubmod.Timeout:
-            return False
-        return True
 
 import greenzmq  # noqa: E402 - after the hub's module
 
@@ -95,19 +82,19 @@ def worker(i):
         calm_replies[i] += 1
 
 
-gs = [hubmod.spawn(worker, i) for i in range(4)]
+gs = [hub.spawn(worker, i) for i in range(4)]
 signal.signal(signal.SIGALRM, handler)
 signal.setitimer(signal.ITIMER_REAL, 0.0003, 0.0003)
 end = time.monotonic() + seconds
 while time.monotonic() < end:
-    hubmod.sleep(0.01)
+    hub.sleep(0.01)
 signal.setitimer(signal.ITIMER_REAL, 0, 0)
 stormy = False
-ok = join(gs, 15)
+deadline = time.monotonic() + 15
+ok = all(g.join(max(0, deadline - time.monotonic())) for g in gs)
 st = dealer._gs
-out = {"hub": hubname, "raised": count["raised"], "calm_replies": calm_replies, "joined": ok,
+out = {"hub": hub.name, "raised": count["raised"], "calm_replies": calm_replies, "joined": ok,
        "nwait": st.nwait, "queued": len(st.rq) + len(st.sq)}
 print(json.dumps(out), flush=True)
 stop_echo.set()
-import os  # noqa: E402
 os._exit(0 if ok and calm_replies == [20] * 4 and st.nwait == 0 else 1)
