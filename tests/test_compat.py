@@ -1,4 +1,4 @@
-"""pyzmq API conformance: names and behaviours pyzmq programs rely on (issue 13).
+"""pyzmq API conformance: names and behaviours pyzmq programs rely on.
 
 Each test asserts behaviour (what is sent, raised, returned), not only that a name exists.
 """

@@ -1,4 +1,5 @@
-"""pyzmq/eventlet conformance of the green layers (issue 13)."""
+"""The green layers behave as pyzmq's zmq.green and eventlet.green.zmq do, where programs
+rely on it."""
 from __future__ import annotations
 
 import subprocess

@@ -1,6 +1,6 @@
-"""The green layers under faults (issue 16, items 2-5 and 7-9): interrupted terms, tracker
-waits, our own term/tracker thread, close from another OS thread, duplicate poll items,
-iterators at the HWM, term at the fd limit. Every case runs on both hubs; fork, monkey
+"""The green layers under faults: interrupted terms, tracker waits, our own term/tracker
+thread, close from another OS thread, duplicate poll items, iterators at the HWM, term at
+the fd limit. Every case runs on both hubs; fork, monkey
 patching and the fd limit run in a subprocess.
 """
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The wait engine when interrupted or moved (issue 16 items 1 and 6), on both hubs."""
+"""The wait engine when interrupted or moved, on both hubs: an exception or kill anywhere in
+a wait loses no wake-up; a socket parked on in one thread can be waited on in another."""
 from __future__ import annotations
 
 import json
