@@ -28,9 +28,7 @@ from greenzmq.auth.thread import ThreadAuthenticator
 from greenzmq.utils import z85
 from greenzmq.utils.monitor import recv_monitor_message
 
-POLL_MS = 5000
-HANDSHAKE_EVENTS = (zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_HANDSHAKE_FAILED_AUTH
-                    | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL)
+from toolbox import AuthLink
 
 needs_curve = pytest.mark.skipif(not zmq.has("curve"), reason="libzmq without CURVE")
 
@@ -44,63 +42,12 @@ def auth(ctx):
     a.stop()
 
 
-class Link:
-    """A PULL server and a PUSH client over tcp, the client's handshakes monitored."""
-
-    def __init__(self, ctx, server_opts=None, client_opts=None) -> None:
-        self.server = ctx.socket(zmq.PULL)
-        self.client = ctx.socket(zmq.PUSH)
-        for s in (self.server, self.client):
-            s.linger = 0
-        # a refused client may retry: let it do so quickly, within the test's window
-        self.client.reconnect_ivl = 20
-        for opt, val in (server_opts or {}).items():
-            self.server.setsockopt(opt, val)
-        for opt, val in (client_opts or {}).items():
-            self.client.setsockopt(opt, val)
-        port = self.server.bind_to_random_port("tcp://127.0.0.1")
-        self.monitor = self.client.get_monitor_socket(HANDSHAKE_EVENTS)
-        self.client.connect(f"tcp://127.0.0.1:{port}")
-
-    def handshake(self) -> dict:
-        assert self.monitor.poll(POLL_MS), "no handshake result within 5 s"
-        return recv_monitor_message(self.monitor)
-
-    def assert_accepted(self) -> bytes:
-        ev = self.handshake()
-        assert ev["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED, ev
-        self.client.send(b"hello")
-        assert self.server.poll(POLL_MS), "accepted client's message never arrived"
-        msg = self.server.recv(copy=False)
-        assert msg.bytes == b"hello"
-        return msg
-
-    def assert_refused(self) -> None:
-        ev = self.handshake()
-        # libzmq 4.3: the server's ZAP refusal (status 400) comes back as an ERROR
-        # command, which the client reports as an authentication failure
-        assert ev["event"] == zmq.EVENT_HANDSHAKE_FAILED_AUTH, ev
-        assert ev["value"] == 400
-        try:
-            self.client.send(b"must not arrive", zmq.NOBLOCK)
-        except zmq.Again:
-            pass
-        assert self.server.poll(250) == 0
-        with pytest.raises(zmq.Again):
-            self.server.recv(zmq.NOBLOCK)
-
-    def close(self) -> None:
-        self.client.disable_monitor()
-        for s in (self.monitor, self.client, self.server):
-            s.close(linger=0)
-
-
 @pytest.fixture
 def link(ctx):
     links = []
 
-    def make(server_opts=None, client_opts=None) -> Link:
-        lk = Link(ctx, server_opts, client_opts)
+    def make(server_opts=None, client_opts=None) -> AuthLink:
+        lk = AuthLink(ctx, server_opts, client_opts)
         links.append(lk)
         return lk
 
@@ -588,8 +535,8 @@ def test_ioloop_authenticator(ctx) -> None:
 
     def scenario() -> None:
         # blocking socket work off the loop thread, while the loop answers ZAP
-        ok = Link(ctx, *plain_opts(b"admin", b"s3cret"))
-        bad = Link(ctx, *plain_opts(b"admin", b"nope"))
+        ok = AuthLink(ctx, *plain_opts(b"admin", b"s3cret"))
+        bad = AuthLink(ctx, *plain_opts(b"admin", b"nope"))
         try:
             ok.assert_accepted()
             bad.assert_refused()

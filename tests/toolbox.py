@@ -88,6 +88,90 @@ def torture_count(default: int) -> int:
     return int(raw) if raw else default
 
 
+class AuthLink:
+    """A PULL server and a PUSH client over tcp, with the client's handshakes monitored:
+    ``assert_accepted()`` / ``assert_refused()`` check what an authenticator decided.
+
+    ``server_opts``/``client_opts`` map option numbers to values (mechanism, keys, ZAP
+    domain). With a ``ticker`` (``Hub.ticker()``), an accepted link also waits 100 ms for
+    stray messages, and every such quiet wait checks that the hub ran during it (a poll
+    that blocked the hub lets the ticker tick 0 times).
+    """
+
+    POLL_MS = 5000
+
+    def __init__(self, ctx: Any, server_opts: dict | None = None,
+                 client_opts: dict | None = None, ticker: Ticker | None = None) -> None:
+        import greenzmq
+
+        self.ticker = ticker
+        self.server, self.client = ctx.socket(greenzmq.PULL), ctx.socket(greenzmq.PUSH)
+        for s in (self.server, self.client):
+            s.linger = 0
+        # a refused client may retry: let it do so quickly, within the test's window
+        self.client.reconnect_ivl = 20
+        for opt, val in (server_opts or {}).items():
+            self.server.setsockopt(opt, val)
+        for opt, val in (client_opts or {}).items():
+            self.client.setsockopt(opt, val)
+        self.server.bind(endpoint("tcp"))
+        self.monitor = self.client.get_monitor_socket(
+            greenzmq.EVENT_HANDSHAKE_SUCCEEDED | greenzmq.EVENT_HANDSHAKE_FAILED_AUTH
+            | greenzmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL | greenzmq.EVENT_HANDSHAKE_FAILED_PROTOCOL)
+        self.client.connect(self.server.last_endpoint)
+
+    def handshake(self) -> dict:
+        from greenzmq.utils.monitor import recv_monitor_message
+
+        assert self.monitor.poll(self.POLL_MS), "no handshake result within 5 s"
+        return recv_monitor_message(self.monitor)
+
+    def assert_quiet(self, ms: int) -> None:
+        """Nothing arrives at the server within ``ms`` (and the hub ran meanwhile)."""
+        before = self.ticker.count if self.ticker else 0
+        assert self.server.poll(ms) == 0
+        if self.ticker:
+            assert self.ticker.count > before, "the hub did not run during a green poll"
+
+    def assert_accepted(self) -> Any:
+        """The handshake succeeded and a message goes through; returns it (a Frame)."""
+        import greenzmq
+
+        ev = self.handshake()
+        assert ev["event"] == greenzmq.EVENT_HANDSHAKE_SUCCEEDED, ev
+        self.client.send(b"hello")
+        assert self.server.poll(self.POLL_MS), "accepted client's message never arrived"
+        msg = self.server.recv(copy=False)
+        assert msg.bytes == b"hello"
+        if self.ticker:
+            self.assert_quiet(100)  # nothing else is on the way, and the hub ran meanwhile
+        return msg
+
+    def assert_refused(self) -> None:
+        import greenzmq
+
+        ev = self.handshake()
+        # libzmq 4.3: the server's ZAP refusal (status 400) comes back as an ERROR
+        # command, which the client reports as an authentication failure
+        assert ev["event"] == greenzmq.EVENT_HANDSHAKE_FAILED_AUTH, ev
+        assert ev["value"] == 400
+        try:
+            self.client.send(b"must not arrive", greenzmq.NOBLOCK)
+        except greenzmq.Again:
+            pass
+        self.assert_quiet(250)
+        try:
+            self.server.recv(greenzmq.NOBLOCK)
+        except greenzmq.Again:
+            return
+        raise AssertionError("a refused client's message arrived")
+
+    def close(self) -> None:
+        self.client.disable_monitor()
+        for s in (self.monitor, self.client, self.server):
+            s.close(linger=0)
+
+
 class Handle:
     """A spawned task (thread or greenlet): join(timeout), get(timeout), kill(), dead."""
 

@@ -15,11 +15,7 @@ import threading
 import pytest
 
 import greenzmq
-from greenzmq.utils.monitor import recv_monitor_message
-
-HANDSHAKE_EVENTS = (greenzmq.EVENT_HANDSHAKE_SUCCEEDED | greenzmq.EVENT_HANDSHAKE_FAILED_AUTH
-                    | greenzmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL
-                    | greenzmq.EVENT_HANDSHAKE_FAILED_PROTOCOL)
+from toolbox import AuthLink
 
 
 def _authenticator_class(hub):
@@ -30,61 +26,6 @@ def _authenticator_class(hub):
     from greenzmq.auth.eventlet import EventletAuthenticator
 
     return EventletAuthenticator
-
-
-class GreenLink:
-    """Green PULL server and PUSH client; the client's handshakes monitored."""
-
-    def __init__(self, ctx, zmq, server_opts, client_opts, ticker) -> None:
-        self.zmq = zmq
-        self.ticker = ticker
-        self.server = ctx.socket(zmq.PULL)
-        self.client = ctx.socket(zmq.PUSH)
-        for s in (self.server, self.client):
-            s.linger = 0
-        self.client.reconnect_ivl = 20
-        for opt, val in server_opts.items():
-            self.server.setsockopt(opt, val)
-        for opt, val in client_opts.items():
-            self.client.setsockopt(opt, val)
-        port = self.server.bind_to_random_port("tcp://127.0.0.1")
-        self.monitor = self.client.get_monitor_socket(HANDSHAKE_EVENTS)
-        self.client.connect(f"tcp://127.0.0.1:{port}")
-
-    def assert_quiet(self, ms: int) -> None:
-        """Nothing arrives within ``ms``, and the hub ran meanwhile: a poll that blocked
-        the hub would let the ticker tick 0 times, a green one lets it tick."""
-        before = self.ticker.count
-        assert self.server.poll(ms) == 0
-        assert self.ticker.count > before, "the hub did not run during a green poll"
-
-    def handshake(self) -> dict:
-        assert self.monitor.poll(5000), "no handshake result within 5 s"
-        return recv_monitor_message(self.monitor)
-
-    def assert_accepted(self) -> None:
-        assert self.handshake()["event"] == greenzmq.EVENT_HANDSHAKE_SUCCEEDED
-        self.client.send(b"hello")
-        assert self.server.poll(5000)
-        assert self.server.recv() == b"hello"
-        self.assert_quiet(100)  # nothing else is on the way
-
-    def assert_refused(self) -> None:
-        ev = self.handshake()
-        assert ev["event"] == greenzmq.EVENT_HANDSHAKE_FAILED_AUTH, ev
-        assert ev["value"] == 400
-        try:
-            self.client.send(b"must not arrive", self.zmq.NOBLOCK)
-        except self.zmq.Again:
-            pass
-        self.assert_quiet(250)
-        with pytest.raises(self.zmq.Again):
-            self.server.recv(self.zmq.NOBLOCK)
-
-    def close(self) -> None:
-        self.client.disable_monitor()
-        for s in (self.monitor, self.client, self.server):
-            s.close(linger=0)
 
 
 def _plain(user: bytes, password: bytes, zmq):
@@ -100,7 +41,6 @@ def _curve(server, client, zmq):
 
 def _scenario(hub, tmp_path, configure, links, auth_class=None) -> None:
     """Start a green authenticator, configure it, check each (opts, expect) link."""
-    zmq = hub.zmq
     ctx = hub.context()
     threads_before = threading.active_count()
     auth = (auth_class or _authenticator_class(hub))(ctx)
@@ -113,7 +53,7 @@ def _scenario(hub, tmp_path, configure, links, auth_class=None) -> None:
         configure(auth)
         with hub.ticking() as ticker:
             for (server_opts, client_opts), expect in links:
-                lk = GreenLink(ctx, zmq, server_opts, client_opts, ticker)
+                lk = AuthLink(ctx, server_opts, client_opts, ticker)
                 try:
                     if expect:
                         lk.assert_accepted()
