@@ -356,8 +356,8 @@ class Socket(_CoreSocket):
     socket (both share the libzmq socket).
     """
 
-    # no instance dict for the one attribute every socket has (~300 bytes a socket)
-    __slots__ = ("_gs",)
+    # no instance dict for the attributes every socket has (~300 bytes a socket)
+    __slots__ = ("_gs", "_sent")
     _hub: Any = _HUB
     _shadow_sock: Any = None
     #: The reader on ZMQ_FD stays on the loop between waits (one add_reader per socket and
@@ -380,6 +380,7 @@ class Socket(_CoreSocket):
             warnings.warn(f"{type(self).__name__}(io_loop) is deprecated (as in pyzmq 22.2): "
                           "the running loop is used", DeprecationWarning, stacklevel=2)
         self._gs = st = _State(self, self._hub)
+        self._sent: Future | None = None  # see send()
         if _from_socket is not None or kwargs.get("shadow"):
             self._keep_reader = False
         else:
@@ -542,11 +543,9 @@ class Socket(_CoreSocket):
         st = self._gs
         if not st.sq or flags & NOBLOCK:
             try:
-                fut: Future = _Future(loop=loop)
-                fut.set_result(_c_send(self, data, flags | NOBLOCK, copy, track))
+                r = _c_send(self, data, flags | NOBLOCK, copy, track)
                 if st.nwait:
                     st.poke()
-                return fut
             except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
                 return self._rest(1, _c_send, (data, flags | NOBLOCK, copy, track), flags, loop,
                                   e)
@@ -554,6 +553,20 @@ class Socket(_CoreSocket):
                 if st.nwait:
                     st.poke()
                 raise
+            # A send that went at once answers None: its Future is one done Future of None
+            # kept per socket and loop (a Future costs ~25% of a 64 B send+recv). It is a
+            # real asyncio.Future: result(), exception(), add_done_callback (runs soon, not
+            # kept), cancel() (False), await all behave as on a fresh done one; only its
+            # identity is shared (as_completed/dict keys see one Future for such sends).
+            if r is None:
+                fut = self._sent
+                if fut is not None and fut._loop is loop:
+                    return fut
+            fut = _Future(loop=loop)
+            fut.set_result(r)
+            if r is None:
+                self._sent = fut
+            return fut
         return self._rest(1, _c_send, (data, flags | NOBLOCK, copy, track), flags, loop, None)
 
     def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,  # type: ignore[override]
@@ -575,11 +588,9 @@ class Socket(_CoreSocket):
         st = self._gs
         if not st.sq or flags & NOBLOCK:
             try:
-                fut: Future = _Future(loop=loop)
-                fut.set_result(_c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track))
+                r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track)
                 if st.nwait:
                     st.poke()
-                return fut
             except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
                 return self._rest(1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track),
                                   flags, loop, e)
@@ -587,6 +598,15 @@ class Socket(_CoreSocket):
                 if st.nwait:
                     st.poke()
                 raise
+            if r is None:  # dupcheck: ok - as in send (speed)
+                fut = self._sent
+                if fut is not None and fut._loop is loop:
+                    return fut
+            fut = _Future(loop=loop)
+            fut.set_result(r)
+            if r is None:
+                self._sent = fut
+            return fut
         return self._rest(1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track), flags,
                           loop, None)
 
