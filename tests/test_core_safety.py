@@ -282,6 +282,55 @@ def test_term_in_a_thread_while_the_sockets_close():
 
 
 @pytest.mark.timeout(60)
+def test_an_interrupted_term_names_the_sockets_that_linger_forever(tmp_path):
+    # term() that waits for messages no peer takes says so when a signal interrupts it
+    # (Ctrl-C): the sockets closed with LINGER -1, and those whose close(linger=0) came
+    # after they had seen the context terminate (libzmq refuses options then, so the
+    # LINGER stays -1; pyzmq ignores that silently). Set before term(), LINGER applies.
+    out = run_py(f"""
+        import signal, threading, greenzmq as zmq
+
+        def alarm(*args):
+            raise TimeoutError("term() is still waiting")
+
+        signal.signal(signal.SIGALRM, alarm)
+
+        def term_with_alarm(ctx):
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            try:
+                ctx.term()
+                print("returned")
+            except TimeoutError as e:
+                notes = " ".join(getattr(e, "__notes__", []))
+                print("forever:%d" % ("Closed with LINGER -1 (forever): 1," in notes),
+                      "late:%d" % ("Given a LINGER too late: 1 " in notes))
+
+        def pending(ctx, name, linger=None):
+            s = ctx.socket(zmq.DEALER)
+            if linger is not None:
+                s.linger = linger
+            s.connect("ipc://{tmp_path}/" + name)  # nothing listens there
+            s.send(b"kept")
+            return s
+
+        ctx = zmq.Context()
+        pending(ctx, "a").close()
+        term_with_alarm(ctx)
+
+        for linger in (None, 0):  # close(linger=0) after ContextTerminated
+            ctx = zmq.Context()
+            s = pending(ctx, "b", linger)
+            threading.Thread(target=ctx.term, daemon=True).start()
+            try:
+                s.recv()
+            except zmq.ContextTerminated:
+                s.close(linger=0)
+            term_with_alarm(ctx)  # (waits for the term() of the other thread)
+    """)
+    assert out.split() == ["forever:1", "late:0", "forever:1", "late:1", "returned"]
+
+
+@pytest.mark.timeout(60)
 def test_connect_on_a_terminating_context_is_refused():
     out = run_py("""
         import threading, greenzmq as zmq

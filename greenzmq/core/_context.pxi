@@ -188,7 +188,11 @@ cdef class Context:
                 got = PyThread_acquire_lock_timed(self._term_lock, -1, 1)
             if got != PY_LOCK_INTR:
                 break
-            PyErr_CheckSignals()
+            try:
+                PyErr_CheckSignals()
+            except BaseException as e:
+                self._explain_wait(e)
+                raise
         try:
             if self.handle == NULL:
                 return  # the other term() finished the job
@@ -202,7 +206,11 @@ cdef class Context:
                     return
                 if err != EINTR:
                     _raise(err)
-                PyErr_CheckSignals()
+                try:
+                    PyErr_CheckSignals()
+                except BaseException as e:
+                    self._explain_wait(e)
+                    raise
         finally:
             PyThread_release_lock(self._term_lock)
 
@@ -227,7 +235,7 @@ cdef class Context:
                 try:
                     s.setsockopt(ZMQ_LINGER, linger)
                 except ContextTerminated:
-                    pass  # an interrupted term() already stopped it: close it anyway
+                    s._linger_refused = True  # an interrupted term() stopped it already
             if s._busy:
                 s._close_on_return = True
                 busy = True
@@ -239,6 +247,25 @@ cdef class Context:
             zmq_ctx_shutdown(self.handle)  # (a terminating context has stopped its sockets)
             self._state = _CTX_TERMINATING
         self.term()
+
+    cdef _closed_forever(self, Socket s):
+        self._nforever += 1
+        self._nrefused += s._linger_refused
+        self._last_forever = "%r%s" % (s, " (a LINGER it was given came too late)"
+                                       if s._linger_refused else "")
+
+    cdef _explain_wait(self, BaseException exc):
+        """Say on an exception that interrupted term() what it may have waited for."""
+        if not self._nforever or not hasattr(exc, "add_note"):
+            return
+        exc.add_note(
+            "term() was waiting for this context's sockets. Closed with LINGER -1 (forever): "
+            "%d, whose unsent messages wait for a peer that may never come (the last: %s).%s "
+            "Give sockets a LINGER (Context.linger for new ones) before closing them and "
+            "before term() starts (docs/faults.rst)."
+            % (self._nforever, self._last_forever,
+               " Given a LINGER too late: %d (after they had seen the context terminate, "
+               "libzmq refuses options)." % self._nrefused if self._nrefused else ""))
 
     def _socket_count(self):
         return len([1 for s in self._sockets if (<Socket>s).handle != NULL])

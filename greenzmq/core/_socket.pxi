@@ -93,6 +93,7 @@ cdef class Socket:
 
     def __cinit__(self, *args, **kwargs):
         self._wakefd = -1
+        self._linger = -1
 
     def __init__(self, context=None, socket_type=-1, shadow=0, copy_threshold=None):
         cdef int stype
@@ -123,6 +124,7 @@ cdef class Socket:
             _raise(c_zmq_errno(), "socket_type=%r" % (socket_type,))
         self.socket_type = stype
         self._lockstep = stype == ZMQ_REQ or stype == ZMQ_REP
+        self._linger = self.getsockopt(ZMQ_LINGER)  # (-1, or 0 when the context is not BLOCKY)
         self.context = context
         (<Context>context)._sockets.add(self)
 
@@ -197,7 +199,9 @@ cdef class Socket:
             try:
                 self.setsockopt(ZMQ_LINGER, linger)
             except ContextTerminated:
-                pass  # the context is terminating: closing is what it waits for
+                # the socket has seen its context terminate (a call after term() began):
+                # libzmq refuses options then and it closes with the LINGER it had
+                self._linger_refused = True
         if self._busy:
             # closed for everyone from now on; the blocked call wakes, closes it and raises
             # ENOTSOCK (libzmq aborts on a socket closed while a call is inside it)
@@ -211,6 +215,8 @@ cdef class Socket:
         if self._shadow or self._pid != getpid():
             self.handle = NULL
             return
+        if self._linger < 0 and isinstance(self.context, Context):
+            (<Context>self.context)._closed_forever(self)
         rc = zmq_close(self.handle)
         self.handle = NULL
         if self._has_endpoint:
@@ -351,6 +357,8 @@ cdef class Socket:
                 raise ValueError("a CURVE key is 32 raw bytes or 40 Z85 characters, not %d bytes"
                                  % len(optval))
             _raise(err, "option=%d" % option)
+        if option == ZMQ_LINGER:
+            self._linger = ival
 
     def getsockopt(self, int option):
         """Get a socket option: int, or bytes for the bytes options."""

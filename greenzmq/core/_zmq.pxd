@@ -38,8 +38,15 @@ cdef class Context:
     cdef PyThread_type_lock _term_lock
     cdef dict _inproc_bound
     cdef dict _inproc_pending
+    # sockets closed with LINGER -1: how many, how many of those after close(linger) was
+    # refused, the last one's repr (what an interrupted term() may have waited for)
+    cdef int _nforever
+    cdef int _nrefused
+    cdef object _last_forever
 
     cdef int _check_open(self) except -1
+    cdef _closed_forever(self, Socket s)
+    cdef _explain_wait(self, BaseException exc)
 
 
 cdef class Socket:
@@ -52,6 +59,8 @@ cdef class Socket:
     cdef bint _close_on_return
     cdef bint _has_endpoint
     cdef bint _lockstep
+    cdef int _linger        # LINGER as last set (libzmq stops telling once term() starts)
+    cdef bint _linger_refused   # close(linger) came too late to set it (see Socket.close)
     cdef readonly int socket_type
     cdef public object context
     cdef public Py_ssize_t copy_threshold
