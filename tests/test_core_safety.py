@@ -282,6 +282,52 @@ def test_term_in_a_thread_while_the_sockets_close():
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.parametrize("how", ["close", "disconnect"])
+def test_term_waits_for_unsent_messages_under_the_linger_they_were_left_with(tmp_path, how):
+    # the soak fuzzer's "term() hangs with every socket closed" (seeds 2 and 3), libzmq's
+    # LINGER semantics as in pyzmq: a socket closed with LINGER -1 (libzmq's default)
+    # keeps its unsent messages for a peer, and so does a connection that disconnect()
+    # (or unbind()) gave up while LINGER was -1, even when the socket then closes with
+    # LINGER 0. term() and destroy(linger=0) wait for them (destroy's linger reaches only
+    # the sockets still open); a peer that shows up takes them and term() returns.
+    out = run_py(f"""
+        import threading, greenzmq as zmq
+        ep = "ipc://{tmp_path}/late"
+        ctx = zmq.Context()
+        s = ctx.socket(zmq.DEALER)
+        s.connect(ep)  # nothing listens there yet
+        s.send(b"kept")
+        if {how!r} == "close":
+            s.close()
+        else:
+            s.disconnect(ep)
+            s.close(linger=0)
+        t = threading.Thread(target=ctx.destroy, kwargs=dict(linger=0), daemon=True)
+        t.start()
+        t.join(0.5)
+        print("waits" if t.is_alive() else "returned")
+        peer_ctx = zmq.Context()
+        peer = peer_ctx.socket(zmq.DEALER)
+        peer.rcvtimeo = 20000
+        peer.bind(ep)
+        print(peer.recv().decode())
+        t.join(20)
+        print("returned" if not t.is_alive() else "waits")
+        peer.close(linger=0)
+        peer_ctx.term()
+        # the same with close(linger=0): the message is dropped, term() returns at once
+        ctx = zmq.Context()
+        s = ctx.socket(zmq.DEALER)
+        s.connect(ep + "-never")
+        s.send(b"dropped")
+        s.close(linger=0)
+        ctx.term()
+        print("returned")
+    """)
+    assert out.split() == ["waits", "kept", "returned", "returned"]
+
+
+@pytest.mark.timeout(60)
 def test_an_interrupted_term_names_the_sockets_that_linger_forever(tmp_path):
     # term() that waits for messages no peer takes says so when a signal interrupts it
     # (Ctrl-C): the sockets closed with LINGER -1, and those whose close(linger=0) came

@@ -15,7 +15,8 @@ subprocesses; ``--trace`` prints every call before it is made (to find a crash's
 
 Calls the API defines as unbounded are kept bounded, as a user would: a blocking call
 gets a receive/send timeout first, term() runs after the context's sockets are closed (or
-in a thread while they are), destroy() gets a finite linger. Sockets are used by one
+in a thread while they are), destroy() gets a finite linger and every socket's LINGER stays
+within 100 ms (``Driver.tame``). Sockets are used by one
 thread at a time, except close() and the context calls, which pyzmq's API allows from
 any thread.
 """
@@ -48,9 +49,8 @@ CALL_BOUND_S = int(
     os.environ.get("GZFUZZ_CALL_BOUND", 30)
 )  # a single call running longer than this is a hang
 MAX_SOCKETS, MAX_CONTEXTS = 14, 3
-# term() in one thread while another closes the sockets: a rare hang in libzmq's term
-# remains there (docs/faults.rst, "open findings"); GZFUZZ_TERM_IN_THREAD=1 drives it
-TERM_IN_THREAD = os.environ.get("GZFUZZ_TERM_IN_THREAD") == "1"
+# term() in one thread while another closes the sockets (GZFUZZ_TERM_IN_THREAD=0: off)
+TERM_IN_THREAD = os.environ.get("GZFUZZ_TERM_IN_THREAD", "1") == "1"
 # option numbers whose values the driver chooses itself: USE_FD with a random number can
 # name one of libzmq's own listening sockets, which then has two owners (greenzmq refuses
 # only descriptors that are not listening sockets)
@@ -140,7 +140,23 @@ class Driver:
             [-1, 12, 13, 16, 18, 100, 2**31 - 1])
         s = c.socket(t)
         self.sockets.append(s)
+        self.tame(s)
         return s
+
+    def tame(self, s) -> None:
+        """Keep LINGER within 0..100 ms, as a careful user does (docs/faults.rst).
+
+        With LINGER -1 (libzmq's default) or a long one, messages queued for a peer that
+        never comes (a connect to an ipc path or port nobody serves) keep term() waiting
+        forever, by design and in pyzmq too: a close() uses the LINGER the socket has then,
+        and so does an unbind()/disconnect(), whose connection lingers on even after the
+        socket closes with LINGER 0. Options are still fuzzed, LINGER too: tamed after.
+        """
+        try:
+            if not s.closed and not 0 <= s.linger <= 100:
+                s.linger = 0
+        except EXPECTED:
+            pass
 
     def bounded(self, s) -> None:
         """Give a socket finite timeouts before a blocking call (options may say -1)."""
@@ -156,7 +172,10 @@ class Driver:
         if o in FD_OPTIONS:
             v = -1
         self.log("set", s, o, v)
-        getattr(s, self.rng.choice(["set", "setsockopt"]))(o, v)
+        try:
+            getattr(s, self.rng.choice(["set", "setsockopt"]))(o, v)
+        finally:
+            self.tame(s)
 
     def op_set_string(self):
         s, o = self.sock(), self.option()
@@ -179,7 +198,10 @@ class Driver:
         if self.rng.random() < 0.5:
             v = self.value()
             self.log("setattr", s, name, v)
-            setattr(s, name, v)
+            try:
+                setattr(s, name, v)
+            finally:
+                self.tame(s)
         else:
             self.log("getattr", s, name)
             try:
@@ -303,11 +325,8 @@ class Driver:
 
     def op_close(self):
         s = self.sock()
-        linger = self.rng.choice([None, 0, 1, -1, "x", -5])
+        linger = self.rng.choice([None, 0, 1, "x", -5])  # (never -1: see tame)
         self.log("close", s, linger)
-        if linger == -1 or linger is None:
-            s.linger = 0  # an infinite linger is for the user to choose; term would wait
-            linger = None if linger is None else 0
         s.close(linger) if self.rng.random() < 0.7 else s.close()
 
     def op_term(self):
@@ -331,6 +350,10 @@ class Driver:
                 s.close(linger=0)
             c.term()
         else:  # term in a thread while this one closes the sockets (in random order)
+            # LINGER first: a socket that has seen the termination (the late sends below)
+            # refuses options, so a close(linger=0) then keeps the LINGER it had (libzmq)
+            for s in socks:
+                s.linger = 0
             t = threading.Thread(target=self._quiet, args=(c.term,))
             t.start()
             self.rng.shuffle(socks)
@@ -385,6 +408,7 @@ class Driver:
             return
         for s in socks:
             self.sockets.remove(s)
+            s.linger = 0  # (closed after the context's end, when options are refused)
         ctx = socks[0].context
         fn = self.rng.choice([zmq.proxy, zmq.proxy_steerable, zmq.device])
         self.log("proxy", fn.__name__, socks)
@@ -450,11 +474,14 @@ class Driver:
             pass
 
     def _term_all(self, ctx) -> None:
+        socks = [s for s in list(self.sockets) + [m for _, m in self.monitors]
+                 if s.context is ctx and not s.closed]
+        for s in socks:
+            s.linger = 0  # before term(): see op_term
         t = threading.Thread(target=self._quiet, args=(ctx.term,))
         t.start()
-        for s in list(self.sockets) + [m for _, m in self.monitors]:
-            if s.context is ctx:
-                self._quiet(lambda s=s: s.close(0))
+        for s in socks:
+            self._quiet(lambda s=s: s.close(0))
         self.join(t)
 
     def join(self, t: threading.Thread) -> None:
