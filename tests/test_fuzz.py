@@ -131,33 +131,5 @@ def test_poll_random(items, timeout):
         pass
 
 
-@pytest.mark.timeout(120)
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(ops=st.lists(st.tuples(st.sampled_from(["bind", "connect", "send", "recv", "close",
-                                               "unbind"]),
-                              st.integers(0, 3), st.sampled_from(["inproc://a", "inproc://b"])),
-                    max_size=25),
-       types=st.lists(st.sampled_from(SAFE_TYPES + [zmq.STREAM]), min_size=4, max_size=4))
-def test_random_call_sequences(ops, types):
-    """Legal-looking sequences that trip libzmq assertions must raise, not abort."""
-    c = zmq.Context()
-    socks = [c.socket(t) for t in types]
-    for s in socks:
-        s.sndtimeo = s.rcvtimeo = 0
-        s.linger = 0
-    try:
-        for op, i, addr in ops:
-            s = socks[i]
-            try:
-                if op == "send":
-                    s.send_multipart([b"x", b"y"], zmq.NOBLOCK)
-                elif op == "recv":
-                    s.recv_multipart(zmq.NOBLOCK)
-                elif op == "close":
-                    s.close()
-                else:
-                    getattr(s, op)(addr)
-            except EXPECTED:
-                pass
-    finally:
-        c.destroy(linger=0)
+# Call sequences over inproc names: tests/fuzz/inproc_sequences.py (in its own interpreter,
+# as an abort there would end the test run), driven by tests/fuzz/test_fuzz_driver.py.
