@@ -4,6 +4,7 @@ import threading
 import pytest
 
 import greenzmq as zmq
+import toolbox
 
 
 def test_context_defaults_and_options():
@@ -168,9 +169,7 @@ def test_instance_is_new_after_fork():
         try:
             c = zmq.Context.instance()
             ok = c is not parent and not c.closed
-            a, b = c.socket(zmq.PAIR), c.socket(zmq.PAIR)
-            a.bind("inproc://fork")
-            b.connect("inproc://fork")
+            a, b = toolbox.pair(c, zmq.PAIR, zmq.PAIR)
             a.send(b"child")
             ok = ok and b.recv() == b"child"
             os.write(w, b"1" if ok else b"0")

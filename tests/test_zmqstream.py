@@ -54,12 +54,7 @@ def test_echo_server_on_ioloop(ctx):
     n = 200
 
     async def main():
-        server = ctx.socket(zmq.ROUTER)
-        server.linger = 0
-        port = server.bind_to_random_port("tcp://127.0.0.1")
-        client = ctx.socket(zmq.DEALER)
-        client.linger = 0
-        client.connect(f"tcp://127.0.0.1:{port}")
+        server, client = toolbox.pair(ctx, zmq.ROUTER, zmq.DEALER, "tcp", linger=0)
         sstream = ZMQStream(server)
         cstream = ZMQStream(client)
         sstream.on_recv(sstream.send_multipart)  # echo [identity, payload] back
@@ -282,16 +277,9 @@ def test_ten_thousand_messages_in_bursts(ctx, transport):
     total, burst = 10_000, 1_000
 
     async def main():
-        pull = ctx.socket(zmq.PULL)
-        push = ctx.socket(zmq.PUSH)
-        pull.linger = push.linger = 0
-        pull.rcvhwm = push.sndhwm = 0  # unbounded: a burst never blocks the loop
-        if transport == "inproc":
-            pull.bind("inproc://bursts")
-            push.connect("inproc://bursts")
-        else:
-            port = pull.bind_to_random_port("tcp://127.0.0.1")
-            push.connect(f"tcp://127.0.0.1:{port}")
+        # HWMs 0, unbounded: a burst never blocks the loop
+        pull, push = toolbox.pair(ctx, zmq.PULL, zmq.PUSH, transport, linger=0, rcvhwm=0,
+                                  sndhwm=0)
         stream = ZMQStream(pull)
         got = []
         done = asyncio.get_running_loop().create_future()
@@ -549,11 +537,7 @@ def test_future_many_messages_keep_order_and_none_lost(fctx):
     total = 5000
 
     async def main():
-        pull = fctx.socket(zmq.PULL)
-        push = fctx.socket(zmq.PUSH)
-        pull.linger = push.linger = 0
-        port = pull.bind_to_random_port("tcp://127.0.0.1")
-        push.connect(f"tcp://127.0.0.1:{port}")
+        pull, push = toolbox.pair(fctx, zmq.PULL, zmq.PUSH, "tcp", linger=0)
 
         async def consume():
             return [await pull.recv() for _ in range(total)]
