@@ -28,7 +28,6 @@ from typing import Any
 TESTS = os.path.dirname(os.path.abspath(__file__))
 HUBS = ("threads", "gevent", "eventlet")
 GREEN_HUBS = ("gevent", "eventlet")
-TRANSPORTS = ("inproc", "ipc", "tcp")
 
 _names = itertools.count()
 _ipc_dir: list[str] = []
