@@ -61,24 +61,37 @@ def _loop() -> asyncio.AbstractEventLoop:
 
 
 class _Watcher:
-    """A reader (writer) on one loop with the engine's start/stop/close interface."""
+    """A reader (writer) on one loop with the engine's start/stop/close interface.
 
-    __slots__ = ("loop", "fd", "write", "on")
+    A loop holds one reader per fd, and sockets that share a libzmq socket (shadows) share
+    its fd: a start replaces the registration of another watcher of that fd, which then
+    knows it is off (``on``) and does not remove the new one when it stops.
+    """
+
+    __slots__ = ("loop", "fd", "write", "on", "__weakref__")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, fd: int, write: bool) -> None:
         self.loop, self.fd, self.write, self.on = loop, fd, write, False
 
     def start(self, cb: Callable[..., Any], *args: Any) -> None:
         if not self.on:
+            key = (self.loop, self.fd, self.write)
+            other = _registered.get(key)
+            if other is not None:
+                other.on = False  # replaced below
             if self.write:
                 self.loop.add_writer(self.fd, cb, *args)
             else:
                 self.loop.add_reader(self.fd, cb, *args)
+            _registered[key] = self
             self.on = True
 
     def stop(self) -> None:
         if self.on:
             self.on = False
+            key = (self.loop, self.fd, self.write)
+            if _registered.get(key) is self:
+                del _registered[key]
             if self.loop.is_closed():
                 return
             if self.write:
@@ -87,6 +100,10 @@ class _Watcher:
                 self.loop.remove_reader(self.fd)
 
     close = stop
+
+
+# (loop, fd, write) -> the watcher whose callback that loop holds for the fd
+_registered: weakref.WeakValueDictionary[tuple, _Watcher] = weakref.WeakValueDictionary()
 
 
 class _AsyncioHub(_green.Hub):
@@ -454,8 +471,8 @@ class Socket(_CoreSocket):
         timeout = _c_getsockopt(self, SNDTIMEO if d else RCVTIMEO)
         if timeout >= 0:
             w.timer = loop.call_later(timeout / 1000.0, w.resume, _TIMEOUT, None)
-        if st.watching and st.wloop is not self._hub.current():
-            _unwatch_anywhere(st)  # a reader kept on another loop: this wait is on ours
+        if st.watching and (st.wloop is not self._hub.current() or not st.watcher.on):
+            _unwatch_anywhere(st)  # kept on another loop, or replaced (a shadow's wait)
         st.watch()
         st.poke()  # ZMQ_EVENTS before we sleep: the edge may have passed already
         return fut
@@ -687,7 +704,7 @@ class Socket(_CoreSocket):
         fut.add_done_callback(w.done)
         if timeout is not None and timeout > 0:
             w.timer = fut.get_loop().call_later(timeout / 1000.0, w.resume, _TIMEOUT, None)
-        if st.watching and st.wloop is not self._hub.current():
+        if st.watching and (st.wloop is not self._hub.current() or not st.watcher.on):
             _unwatch_anywhere(st)
         st.watch()
         st.poke()
@@ -757,8 +774,9 @@ class Poller(_CorePoller):
             try:
                 for obj, flags in items:
                     st = getattr(obj, "_gs", None)
-                    if st is not None and st.watching and st.wloop is not st.hub.current():
-                        _unwatch_anywhere(st)  # a reader kept on another loop
+                    if st is not None and st.watching and (
+                            st.wloop is not st.hub.current() or not st.watcher.on):
+                        _unwatch_anywhere(st)  # kept on another loop, or replaced
                     undos.append(_register(_HUB, w, obj, flags))  # type: ignore[arg-type]
                 ready = self._poll0(items)  # after registering: nothing slips in between
                 if ready:

@@ -91,6 +91,9 @@ class ZMQStream:
             # libzmq socket instead, as pyzmq does
             warnings.warn("ZMQStream needs a plain greenzmq.Socket; using one that shadows "
                           f"the {type(socket).__name__} given", RuntimeWarning, stacklevel=2)
+            st = socket._gs
+            if st.watching and not st.nwait:
+                aio._unwatch_anywhere(st)  # its reader kept between waits: the fd is ours now
             socket = greenzmq.Socket(shadow=socket.underlying)
         self.socket = socket
         # kept after close() so that delegated methods still reach the (closed)

@@ -197,3 +197,63 @@ def test_shadow_sockets_do_not_keep_the_reader(aio):
 
     assert aio.run(body) == b"y"
     gc.collect()
+
+
+@pytest.mark.timeout(30)
+def test_owner_and_shadow_take_turns_on_one_fd(aio):
+    """An asyncio socket and an asyncio shadow of it share one ZMQ_FD: each wait's reader
+    replaces the other's on the loop, and neither may lose its wake-ups or remove the
+    other's reader."""
+    ctx = aio.context()
+    pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
+    pull.bind("inproc://turns")
+    push.connect("inproc://turns")
+    shadow = aio.zaio.Socket(shadow=pull.underlying)
+
+    async def one(sock, data):
+        task = asyncio.ensure_future(sock.recv())
+        await asyncio.sleep(0)
+        await push.send(data)
+        return await asyncio.wait_for(task, 5)
+
+    async def body():
+        got = []
+        for i in range(6):
+            got.append(await one(pull if i % 2 == 0 else shadow, b"%d" % i))
+        return got
+
+    assert aio.run(body) == [b"%d" % i for i in range(6)]
+    shadow.close()
+
+
+@pytest.mark.timeout(30)
+def test_zmqstream_over_an_asyncio_socket_that_waited(aio):
+    if aio.name == "uvloop":
+        pytest.skip("tornado's IOLoop runs on asyncio's loop here")
+    pytest.importorskip("tornado")
+    from greenzmq.eventloop.zmqstream import ZMQStream
+
+    ctx = aio.context()
+    pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
+    pull.bind("inproc://stream-after-await")
+    push.connect("inproc://stream-after-await")
+
+    async def body():
+        task = asyncio.ensure_future(pull.recv())
+        await asyncio.sleep(0)
+        await push.send(b"first")
+        assert await task == b"first"  # its reader is kept on this loop
+        with pytest.warns(RuntimeWarning):
+            stream = ZMQStream(pull)  # over a plain shadow, on this loop too
+        got = asyncio.get_running_loop().create_future()
+        stream.on_recv(lambda msg: got.done() or got.set_result(msg))
+        await push.send(b"second")
+        msg = await asyncio.wait_for(got, 5)
+        stream.close()
+        # the stream is gone (and its handler with it): the socket waits on its own again
+        task = asyncio.ensure_future(pull.recv())
+        await asyncio.sleep(0)
+        await push.send(b"third")
+        return msg, await asyncio.wait_for(task, 5)
+
+    assert aio.run(body) == ([b"second"], b"third")
