@@ -41,11 +41,27 @@ def extensions():
     exts = [
         Extension("greenzmq.core._zmq", ["greenzmq/core/_zmq.pyx"], depends=depends, **flags),
     ]
-    return cythonize(
+    core_exts = cythonize(
         exts,
         language_level=3,
         compiler_directives={"binding": False, "embedsignature": True},
     )
+    # the wait engine: greenzmq/_green.py compiled as greenzmq._green_c, typed by
+    # _green_c.pxd (cythonize tracks a .pxd of the source's own name only: a newer
+    # _green_c.pxd or core .pxd forces the C file to be made again)
+    engine_c = Path("greenzmq/_green.c")
+    deps = [Path("greenzmq/_green_c.pxd"), core / "_zmq.pxd"]
+    if engine_c.exists() and max(p.stat().st_mtime for p in deps) > engine_c.stat().st_mtime:
+        engine_c.unlink()
+    engine = cythonize(
+        [Extension("greenzmq._green_c", ["greenzmq/_green.py"],
+                   depends=[str(p) for p in deps], **zmq_flags())],
+        language_level=3,
+        # binding: the fast paths are functions that the Socket class takes as methods;
+        # annotations are documentation here, not C types
+        compiler_directives={"binding": True, "annotation_typing": False},
+    )
+    return core_exts + engine
 
 
 setup(ext_modules=extensions())

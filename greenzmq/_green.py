@@ -547,6 +547,116 @@ def _getsockopt(self: Any, option: int) -> Any:
     return value
 
 
+# The fast paths: written out per method on purpose (one extra Python call per message is
+# a measurable share of the per-message cost), and as module functions that the class
+# takes as methods, so that the compiled engine can give them C types (_green_c.pxd: a
+# method of a plain class cannot be typed there).
+
+def _recv(self: Socket, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+    """Receive one frame; see ``greenzmq.Socket.recv``."""
+    st = self._gs
+    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
+        flags = index(flags)
+    # the rest of a message that is being read frame by frame is taken at once, past
+    # the queue: its frames are all there, and the queue's head must not get them
+    if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
+        try:
+            try:
+                msg = _c_recv(self, flags | NOBLOCK, copy, track)
+            except Again:  # dupcheck: ok - each recv keeps its fast path inline (speed)
+                if flags & NOBLOCK:
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return msg
+        except BaseException:  # hand on what the call may have eaten ("Interruptions")
+            if st.nwait:
+                st.poke()
+            raise
+    return _wait_op(self, 0, _c_recv, (flags | NOBLOCK, copy, track))
+
+
+def _recv_multipart(self: Socket, flags: int = 0, copy: bool = True, track: bool = False) -> list:
+    """Receive a whole multipart message; see ``greenzmq.Socket.recv_multipart``."""
+    st = self._gs
+    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
+        flags = index(flags)
+    if not st.rq or flags & NOBLOCK:
+        try:
+            try:
+                msg = _c_recv_multipart(self, flags | NOBLOCK, copy, track)
+            except Again:
+                if flags & NOBLOCK:
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return msg
+        except BaseException:  # hand on what the call may have eaten ("Interruptions")
+            if st.nwait:
+                st.poke()
+            raise
+    return _wait_op(self, 0, _c_recv_multipart, (flags | NOBLOCK, copy, track))
+
+
+def _recv_into(self: Socket, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+    """Receive one frame into ``buffer``; see ``greenzmq.Socket.recv_into``."""
+    st = self._gs
+    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
+        flags = index(flags)
+    if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
+        try:
+            try:
+                n = _c_recv_into(self, buffer, nbytes, flags | NOBLOCK)
+            except Again:
+                if flags & NOBLOCK:
+                    raise
+            else:
+                if st.nwait:
+                    st.poke()
+                return n
+        except BaseException:  # hand on what the call may have eaten ("Interruptions")
+            if st.nwait:
+                st.poke()
+            raise
+    return _wait_op(self, 0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK))
+
+
+def _send(self: Socket, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+         routing_id: Any = None, group: Any = None) -> Any:
+    """Send one frame; see ``greenzmq.Socket.send``."""
+    if routing_id is not None or group is not None:  # draft API: let the core answer
+        return _c_send(self, data, flags, copy, track, routing_id, group)
+    st = self._gs
+    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
+        flags = index(flags)
+    # a greenlet in the middle of a SNDMORE message goes on past the queue, so that
+    # the queue's head cannot slip its frames into that message
+    if not st.sq or flags & NOBLOCK or st.sowner is getcurrent():
+        try:
+            try:
+                r = _c_send(self, data, flags | NOBLOCK, copy, track)
+            except Again:
+                if flags & NOBLOCK:
+                    raise
+            else:
+                if flags & SNDMORE:
+                    st.sowner = getcurrent()
+                elif st.sowner is not None:
+                    st.sowner = None
+                if st.nwait:  # dupcheck: ok - each send keeps its fast path inline (speed)
+                    st.poke()
+                return r if r is None else self._tracker_class(r)
+        except BaseException:  # hand on what the call may have eaten ("Interruptions")
+            if st.nwait:
+                st.poke()
+            raise
+    r = _wait_op(self, 1, _c_send, (data, flags | NOBLOCK, copy, track))
+    st.sowner = getcurrent() if flags & SNDMORE else None
+    return r if r is None else self._tracker_class(r)
+
+
 class Socket(_CoreSocket):
     """A socket whose blocking calls park only the calling greenlet.
 
@@ -561,109 +671,10 @@ class Socket(_CoreSocket):
         super().__init__(*args, **kwargs)
         self._gs = _State(self, self._hub)
 
-    # The fast paths below are written out per method on purpose: one extra Python
-    # call per message is a measurable share of the per-message cost.
-
-    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
-        """Receive one frame; see ``greenzmq.Socket.recv``."""
-        st = self._gs
-        if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-            flags = index(flags)
-        # the rest of a message that is being read frame by frame is taken at once, past
-        # the queue: its frames are all there, and the queue's head must not get them
-        if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
-            try:
-                try:
-                    msg = _c_recv(self, flags | NOBLOCK, copy, track)
-                except Again:  # dupcheck: ok - each recv keeps its fast path inline (speed)
-                    if flags & NOBLOCK:
-                        raise
-                else:
-                    if st.nwait:
-                        st.poke()
-                    return msg
-            except BaseException:  # hand on what the call may have eaten ("Interruptions")
-                if st.nwait:
-                    st.poke()
-                raise
-        return _wait_op(self, 0, _c_recv, (flags | NOBLOCK, copy, track))
-
-    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list:
-        """Receive a whole multipart message; see ``greenzmq.Socket.recv_multipart``."""
-        st = self._gs
-        if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-            flags = index(flags)
-        if not st.rq or flags & NOBLOCK:
-            try:
-                try:
-                    msg = _c_recv_multipart(self, flags | NOBLOCK, copy, track)
-                except Again:
-                    if flags & NOBLOCK:
-                        raise
-                else:
-                    if st.nwait:
-                        st.poke()
-                    return msg
-            except BaseException:  # hand on what the call may have eaten ("Interruptions")
-                if st.nwait:
-                    st.poke()
-                raise
-        return _wait_op(self, 0, _c_recv_multipart, (flags | NOBLOCK, copy, track))
-
-    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
-        """Receive one frame into ``buffer``; see ``greenzmq.Socket.recv_into``."""
-        st = self._gs
-        if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-            flags = index(flags)
-        if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
-            try:
-                try:
-                    n = _c_recv_into(self, buffer, nbytes, flags | NOBLOCK)
-                except Again:
-                    if flags & NOBLOCK:
-                        raise
-                else:
-                    if st.nwait:
-                        st.poke()
-                    return n
-            except BaseException:  # hand on what the call may have eaten ("Interruptions")
-                if st.nwait:
-                    st.poke()
-                raise
-        return _wait_op(self, 0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK))
-
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
-             routing_id: Any = None, group: Any = None) -> Any:
-        """Send one frame; see ``greenzmq.Socket.send``."""
-        if routing_id is not None or group is not None:  # draft API: let the core answer
-            return _c_send(self, data, flags, copy, track, routing_id, group)
-        st = self._gs
-        if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-            flags = index(flags)
-        # a greenlet in the middle of a SNDMORE message goes on past the queue, so that
-        # the queue's head cannot slip its frames into that message
-        if not st.sq or flags & NOBLOCK or st.sowner is getcurrent():
-            try:
-                try:
-                    r = _c_send(self, data, flags | NOBLOCK, copy, track)
-                except Again:
-                    if flags & NOBLOCK:
-                        raise
-                else:
-                    if flags & SNDMORE:
-                        st.sowner = getcurrent()
-                    elif st.sowner is not None:
-                        st.sowner = None
-                    if st.nwait:  # dupcheck: ok - each send keeps its fast path inline (speed)
-                        st.poke()
-                    return r if r is None else self._tracker_class(r)
-            except BaseException:  # hand on what the call may have eaten ("Interruptions")
-                if st.nwait:
-                    st.poke()
-                raise
-        r = _wait_op(self, 1, _c_send, (data, flags | NOBLOCK, copy, track))
-        st.sowner = getcurrent() if flags & SNDMORE else None
-        return r if r is None else self._tracker_class(r)
+    recv = _recv
+    recv_multipart = _recv_multipart
+    recv_into = _recv_into
+    send = _send
 
     def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,
                        track: bool = False, **kwargs: Any) -> Any:
@@ -893,3 +904,37 @@ def public_names(namespace: dict, package: Any) -> list[str]:
     public -= {"Hub"}
     return sorted(n for n, v in namespace.items()
                   if n in public and not isinstance(v, types.ModuleType))
+
+
+# --- the compiled engine ---------------------------------------------------------
+#
+# setup.py compiles this very file with Cython into ``greenzmq._green_c``, typed by
+# ``_green_c.pxd`` (gevent's way: one readable source). When that module is built and not
+# older than this file, its definitions replace the ones above (``COMPILED``);
+# GREENZMQ_PURE_PYTHON=1 keeps this .py. docs/design-notes.md has the figures.
+
+def _use_compiled(namespace: dict) -> bool:
+    import os
+    from importlib.util import find_spec
+
+    if os.environ.get("GREENZMQ_PURE_PYTHON", "") not in ("", "0"):
+        return False
+    spec = find_spec("greenzmq._green_c")
+    if spec is None or spec.origin is None:
+        return False
+    # a build older than this file (edited since) would run old code: stay pure. Checked
+    # before importing it, which would install its own release hook (_set_release_hook)
+    try:
+        if os.stat(__file__).st_mtime > os.stat(spec.origin).st_mtime:
+            return False
+    except OSError:
+        return False
+    from greenzmq import _green_c
+
+    namespace.update({k: v for k, v in vars(_green_c).items()
+                      if not (k.startswith("__") and k.endswith("__"))})
+    return True
+
+
+#: whether the compiled engine runs (the names above are then greenzmq._green_c's)
+COMPILED = __name__ == "greenzmq._green" and _use_compiled(globals())

@@ -64,6 +64,9 @@ cdef class Socket:
     cdef readonly int socket_type
     cdef public object context
     cdef public Py_ssize_t copy_threshold
+    # the wait engine's per-socket state (greenzmq._green._State) on green and asyncio
+    # sockets, None on plain ones: a slot, so the compiled engine reads it as a C field
+    cdef public object _gs
     cdef object __weakref__
 
     cdef int _check_open(self) except -1
