@@ -20,27 +20,9 @@ import toolbox
 _pair = functools.partial(toolbox.pair, linger=0)
 
 
-class _Runner:
-    """proxy_steerable in a thread; keeps its result or its exception."""
-
-    def __init__(self, *args: Any) -> None:
-        self.result: Any = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=args, daemon=True)
-        self.thread.start()
-
-    def _run(self, *args: Any) -> None:
-        try:
-            self.result = zmq.proxy_steerable(*args)
-        except BaseException as e:  # noqa: BLE001 - the test inspects whatever ended the proxy
-            self.error = e
-
-    def join(self, timeout: float = 5.0) -> Any:
-        self.thread.join(timeout)
-        assert not self.thread.is_alive(), "proxy did not return"
-        if self.error is not None:
-            raise self.error
-        return self.result
+def _proxy(*args: Any) -> toolbox.Handle:
+    """proxy_steerable in a thread; get() returns its result or raises what ended it."""
+    return toolbox.Threads().spawn(zmq.proxy_steerable, *args)
 
 
 def _stats(reply: list[bytes]) -> list[int]:
@@ -66,7 +48,7 @@ def _held(sock: Any, ms: int = 100) -> bool:
 def test_pause_stops_forwarding_and_resume_restarts_it(ctx: zmq.Context, ctrl_type: int) -> None:
     front, client, back, sink, ctrl, steer = _queue(ctx, ctrl_type)
     rep = ctrl_type == zmq.REP
-    p = _Runner(front, back, None, ctrl)
+    p = _proxy(front, back, None, ctrl)
     client.send(b"before")
     assert sink.recv() == b"before"
     steer.send(b"PAUSE")
@@ -87,7 +69,7 @@ def test_pause_stops_forwarding_and_resume_restarts_it(ctx: zmq.Context, ctrl_ty
     steer.send(b"TERMINATE")
     if rep:
         assert steer.recv() == b""
-    assert p.join() == 0
+    assert p.get() == 0
 
 
 @pytest.mark.timeout(15)
@@ -96,7 +78,7 @@ def test_statistics_counts_messages_and_bytes_per_side(ctx: zmq.Context, ctrl_ty
     front, client = _pair(ctx, zmq.PAIR, zmq.PAIR)
     back, server = _pair(ctx, zmq.PAIR, zmq.PAIR)
     ctrl, steer = _pair(ctx, ctrl_type, zmq.REQ if ctrl_type == zmq.REP else zmq.PAIR)
-    p = _Runner(front, back, None, ctrl)
+    p = _proxy(front, back, None, ctrl)
     steer.send(b"STATISTICS")
     assert _stats(steer.recv_multipart()) == [0] * 8
     client.send_multipart([b"ab", b"cde"])  # one message of 5 bytes
@@ -115,15 +97,15 @@ def test_statistics_counts_messages_and_bytes_per_side(ctx: zmq.Context, ctrl_ty
     steer.send(b"TERMINATE")
     if ctrl_type == zmq.REP:
         assert steer.recv() == b""
-    assert p.join() == 0
+    assert p.get() == 0
 
 
 @pytest.mark.timeout(15)
 def test_terminate_returns_zero_with_pair_and_with_sub_control(ctx: zmq.Context) -> None:
     front, client, back, sink, ctrl, steer = _queue(ctx, zmq.PAIR)
-    p = _Runner(front, back, None, ctrl)
+    p = _proxy(front, back, None, ctrl)
     steer.send(b"TERMINATE")
-    assert p.join() == 0
+    assert p.get() == 0
     assert _held(steer, 50)  # PAIR gets no reply
     # a SUB control cannot reply: STATISTICS is dropped, and TERMINATE still works
     ctrl2: Any = ctx.socket(zmq.SUB)
@@ -133,13 +115,13 @@ def test_terminate_returns_zero_with_pair_and_with_sub_control(ctx: zmq.Context)
     pub: Any = ctx.socket(zmq.PUB)
     pub.linger = 0
     pub.connect(ctrl2.last_endpoint)
-    p = _Runner(front, back, None, ctrl2)
+    p = _proxy(front, back, None, ctrl2)
     client.send(b"m")
     assert sink.poll(2000)  # the proxy runs
     assert sink.recv() == b"m"
     pub.send(b"STATISTICS")
     pub.send(b"TERMINATE")
-    assert p.join() == 0
+    assert p.get() == 0
 
 
 @pytest.mark.timeout(15)
@@ -150,7 +132,7 @@ def test_terminate_works_while_the_destination_has_no_peer(ctx: zmq.Context) -> 
     back.linger = 0
     back.bind(toolbox.endpoint())
     ctrl, steer = _pair(ctx, zmq.REP, zmq.REQ)
-    p = _Runner(front, back, None, ctrl)
+    p = _proxy(front, back, None, ctrl)
     for i in range(10):
         client.send(b"%d" % i)
     steer.send(b"STATISTICS")
@@ -163,7 +145,7 @@ def test_terminate_works_while_the_destination_has_no_peer(ctx: zmq.Context) -> 
     assert [sink.recv() for _ in range(10)] == [b"%d" % i for i in range(10)]
     steer.send(b"TERMINATE")
     assert steer.recv() == b""
-    assert p.join() == 0
+    assert p.get() == 0
 
 
 @pytest.mark.timeout(15)
@@ -173,7 +155,7 @@ def test_garbage_on_control_is_survived_and_forwarding_goes_on(
 ) -> None:
     front, client, back, sink, ctrl, steer = _queue(ctx, ctrl_type)
     rep = ctrl_type == zmq.REP
-    p = _Runner(front, back, None, ctrl)
+    p = _proxy(front, back, None, ctrl)
     garbage = [[b"BOGUS"], [b""], [b"pause"], [b"PAUSE\0"], [bytes(range(256)) * 40],
                [b"PAUSE", b"extra"], [b"STATISTICS", b""], [b"", b"TERMINATE"]]
     for msg in garbage:
@@ -188,7 +170,7 @@ def test_garbage_on_control_is_survived_and_forwarding_goes_on(
     steer.send(b"TERMINATE")
     if rep:
         assert steer.recv() == b""
-    assert p.join() == 0
+    assert p.get() == 0
 
 
 _SURVIVOR = textwrap.dedent("""
@@ -228,7 +210,7 @@ def test_capture_sees_every_frame_of_both_directions(ctx: zmq.Context) -> None:
     back, server = _pair(ctx, zmq.PAIR, zmq.PAIR)
     tap, cap = _pair(ctx, zmq.PUSH, zmq.PULL)
     ctrl, steer = _pair(ctx, zmq.PAIR, zmq.PAIR)
-    p = _Runner(front, back, tap, ctrl)
+    p = _proxy(front, back, tap, ctrl)
     client.send_multipart([b"q", b"", b"uery"])
     assert server.recv_multipart() == [b"q", b"", b"uery"]
     server.send(b"answer")
@@ -237,7 +219,7 @@ def test_capture_sees_every_frame_of_both_directions(ctx: zmq.Context) -> None:
     assert cap.recv_multipart() == [b"q", b"", b"uery"]
     assert cap.recv_multipart() == [b"answer"]
     steer.send(b"TERMINATE")
-    assert p.join() == 0
+    assert p.get() == 0
 
 
 @pytest.mark.timeout(15)
@@ -285,7 +267,7 @@ def test_multipart_messages_stay_intact_in_bursts_both_ways(ctx: zmq.Context) ->
     tap, cap = _pair(ctx, zmq.PAIR, zmq.PAIR)
     n = 2500  # more than one burst per direction
     msgs = [[b"%d" % i] + [b"f%d" % j for j in range(i % 5)] for i in range(n)]
-    p = _Runner(front, back, tap, ctrl)
+    p = _proxy(front, back, tap, ctrl)
     for m in msgs:
         client.send_multipart(m)
         server.send_multipart(m)
@@ -298,28 +280,28 @@ def test_multipart_messages_stay_intact_in_bursts_both_ways(ctx: zmq.Context) ->
     counts = _stats(steer.recv_multipart())
     assert counts[0] == counts[2] == counts[4] == counts[6] == n
     steer.send(b"TERMINATE")
-    assert p.join() == 0
+    assert p.get() == 0
 
 
 @pytest.mark.timeout(15)
 def test_without_control_it_is_a_plain_proxy_and_one_socket_hairpins(ctx: zmq.Context) -> None:
     front, client = _pair(ctx, zmq.PULL, zmq.PUSH)
     back, sink = _pair(ctx, zmq.PUSH, zmq.PULL)
-    t = _Runner(front, back)
+    t = _proxy(front, back)
     client.send_multipart([b"a", b"b"])
     sink.rcvtimeo = 2000
     assert sink.recv_multipart() == [b"a", b"b"]
     # frontend is backend: forwarded once to itself (as libzmq does)
     hub, peer = _pair(ctx, zmq.PAIR, zmq.PAIR)
-    h = _Runner(hub, hub)
+    h = _proxy(hub, hub)
     peer.send(b"echo")
     peer.rcvtimeo = 2000
     assert peer.recv() == b"echo"
     ctx.destroy(linger=0)  # ends both with ContextTerminated
     with pytest.raises(zmq.ContextTerminated):
-        t.join()
+        t.get()
     with pytest.raises(zmq.ContextTerminated):
-        h.join()
+        h.get()
 
 
 @pytest.mark.timeout(10)
@@ -401,7 +383,7 @@ def test_any_control_input_gets_a_sane_reply_on_rep(cmds: list[list[bytes]]) -> 
         back, server = _pair(c, zmq.PAIR, zmq.PAIR)
         ctrl, steer = _pair(c, zmq.REP, zmq.REQ)
         steer.rcvtimeo = 2000
-        p = _Runner(front, back, None, ctrl)
+        p = _proxy(front, back, None, ctrl)
         paused = False
         for msg in cmds:
             steer.send_multipart(msg)
@@ -417,6 +399,6 @@ def test_any_control_input_gets_a_sane_reply_on_rep(cmds: list[list[bytes]]) -> 
         assert _held(server, 30) if paused else server.poll(2000)
         steer.send(b"TERMINATE")
         assert steer.recv() == b""
-        assert p.join() == 0
+        assert p.get() == 0
     finally:
         c.destroy(linger=0)
