@@ -164,6 +164,8 @@ class _OpWaiter:
                 self.timer.cancel()
             if not st.nwait and not self.sock._keep_reader:
                 st.unwatch()
+            # not needed any more: completing the Future would schedule it (a loop hop)
+            self.fut.remove_done_callback(self.done)
 
     def resume(self, reason: str, hub: Any) -> bool:
         fut = self.fut
@@ -217,6 +219,7 @@ class _PollWaiter:
                 self.timer.cancel()
             if not st.nwait and not self.sock._keep_reader:
                 st.unwatch()
+            self.fut.remove_done_callback(self.done)
 
     def resume(self, reason: str, hub: Any) -> bool:
         fut = self.fut
