@@ -376,8 +376,8 @@ class Socket(_CoreSocket):
     socket (both share the libzmq socket).
     """
 
-    # no instance dict for the attributes every socket has (~300 bytes a socket)
-    __slots__ = ("_gs", "_sent")
+    # no instance dict for what every socket has (~300 bytes a socket; _gs is the core's)
+    __slots__ = ("_sent",)
     _hub: Any = _HUB
     _shadow_sock: Any = None
     #: The reader on ZMQ_FD stays on the loop between waits (one add_reader per socket and
