@@ -377,6 +377,36 @@ def test_an_interrupted_term_names_the_sockets_that_linger_forever(tmp_path):
 
 
 @pytest.mark.timeout(60)
+def test_a_collected_context_whose_pending_inproc_connections_cannot_attach_is_left_alone():
+    # the soak fuzzer's seed 6: destroy() raised EMFILE (no socket left under MAX_SOCKETS to
+    # attach a pending inproc connection), then the context was garbage-collected and its
+    # __dealloc__ termed it in a thread, where libzmq aborted on the same step (ctx.cpp:169).
+    # Here a closed socket with LINGER -1 holds the only slot for good; in a reference
+    # cycle too (the inproc notes must survive the collector's clearing).
+    out = run_py("""
+        import gc, threading, greenzmq as zmq
+        for cycle in (False, True):
+            ctx = zmq.Context()
+            ctx.set(zmq.MAX_SOCKETS, 1)
+            if cycle:
+                ctx._self = ctx
+            s = ctx.socket(zmq.DEALER)
+            s.connect("inproc://pending")  # nothing binds it
+            s.send(b"kept")  # queued for a binder that never comes: the slot stays taken
+            s.close()
+            try:
+                ctx.destroy()
+            except zmq.ZMQError as e:
+                print(e.errno == zmq.EMFILE)
+            del ctx, s
+            gc.collect()
+        threading.Event().wait(0.5)  # (time for an abort in a term thread to happen)
+        print("survived")
+    """)
+    assert out.split() == ["True", "True", "survived"]
+
+
+@pytest.mark.timeout(60)
 def test_connect_on_a_terminating_context_is_refused():
     out = run_py("""
         import threading, greenzmq as zmq

@@ -39,6 +39,18 @@ cdef int _check_io_threads(int n) except -1:
     return 0
 
 
+cdef bint _drained_for_dealloc(Context ctx):
+    """Attach the pending inproc connections before a garbage-collected context is termed."""
+    try:
+        _inproc_before_term(ctx)
+    except ZMQError:
+        return False  # no socket can be made now (MAX_SOCKETS, fd limit, shut down)
+    return True
+
+
+# no_gc_clear: the inproc notes must still be there when __dealloc__ runs (a context in a
+# reference cycle); its own attributes hold nothing that could close a cycle
+@cython.no_gc_clear
 cdef class Context:
     """A libzmq context (core class; ``greenzmq.Context`` adds pyzmq's conveniences).
 
@@ -83,7 +95,11 @@ cdef class Context:
         # never block the garbage collector: term (which may wait for lingering messages)
         # runs in its own thread; at interpreter exit, libzmq's threads just end with us
         # (an interrupted term() left the handle valid: libzmq allows restarting the term)
-        if self.handle != NULL and not self._shadow and self._pid == getpid() and not _exiting:
+        # (pending inproc connections that no socket can attach now, e.g. a destroy() that
+        # raised EMFILE at MAX_SOCKETS, would make libzmq's term abort in ctx.cpp:169: the
+        # context is then left alone, its threads live on, rather than termed)
+        if (self.handle != NULL and not self._shadow and self._pid == getpid() and not _exiting
+                and (not self._inproc_pending or _drained_for_dealloc(self))):
             PyThread_start_new_thread(<void (*)(void *) noexcept>_term_in_thread, self.handle)
         self.handle = NULL
         if self._term_lock != NULL:
