@@ -43,7 +43,7 @@ except ImportError:  # asyncio alone needs no greenlet
 from greenzmq import constants as _c
 from greenzmq._realthread import allocate_lock as _allocate_lock, get_ident as _get_ident
 from greenzmq._realthread import start_new_thread as _start_thread
-from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, _Flag,
+from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, Socket as _CSocket, _Flag,
                                 _set_release_hook, zmq_poll)
 from greenzmq.core.context import Context as _CoreContext
 from greenzmq.core.poll import Poller as _CorePoller
@@ -562,7 +562,7 @@ def _recv(self: Socket, flags: int = 0, copy: bool = True, track: bool = False) 
     if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
         try:
             try:
-                msg = _c_recv(self, flags | NOBLOCK, copy, track)
+                msg = _CSocket._engine_recv(self, flags | NOBLOCK, copy)  # compiled: a C call
             except Again:  # dupcheck: ok - each recv keeps its fast path inline (speed)
                 if flags & NOBLOCK:
                     raise
@@ -636,7 +636,7 @@ def _send(self: Socket, data: Any, flags: int = 0, copy: bool = True, track: boo
     if not st.sq or flags & NOBLOCK or st.sowner is getcurrent():
         try:
             try:
-                r = _c_send(self, data, flags | NOBLOCK, copy, track)
+                r = _CSocket._engine_send(self, data, flags | NOBLOCK, copy, track)  # compiled: C
             except Again:
                 if flags & NOBLOCK:
                     raise

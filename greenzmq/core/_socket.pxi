@@ -528,6 +528,12 @@ cdef class Socket:
             raise ZMQError(ENOTSUP, "routing_id/group need libzmq's draft API")
         return self._send_obj(data, flags, copy, track)
 
+    cpdef _engine_send(self, data, int flags, bint copy, bint track):
+        """send() without its draft-API arguments: the compiled wait engine's entry (cpdef:
+        a C call from there, where send() would be a Python call with argument parsing)."""
+        _open(self)
+        return self._send_obj(data, flags, copy, track)
+
     def send_multipart(self, msg_parts, int flags=0, bint copy=True, bint track=False, **kwargs):
         """Send a multipart message atomically; every part is checked before any is sent.
 
@@ -593,6 +599,11 @@ cdef class Socket:
 
         With NOBLOCK, raise Again when nothing is waiting; blocking calls honour RCVTIMEO.
         """
+        _open(self)
+        return self._recv_one(flags, copy)
+
+    cpdef _engine_recv(self, int flags, bint copy):
+        """recv() for the compiled wait engine (see _engine_send)."""
         _open(self)
         return self._recv_one(flags, copy)
 

@@ -77,3 +77,5 @@ cdef class Socket:
     cdef bint _rcvmore(self)
     cdef object _send_obj(self, object data, int flags, bint copy, bint track)
     cdef object _recv_one(self, int flags, bint copy)
+    cpdef _engine_send(self, data, int flags, bint copy, bint track)
+    cpdef _engine_recv(self, int flags, bint copy)
