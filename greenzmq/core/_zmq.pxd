@@ -59,6 +59,7 @@ cdef class Socket:
     cdef bint _close_on_return
     cdef bint _has_endpoint
     cdef bint _lockstep
+    cdef bint _more         # RCVMORE of the last frame _recv_one took
     cdef int _linger        # LINGER as last set (libzmq stops telling once term() starts)
     cdef bint _linger_refused   # close(linger) came too late to set it (see Socket.close)
     cdef readonly int socket_type
@@ -74,7 +75,6 @@ cdef class Socket:
     cdef int _check_endpoint(self, bytes addr) except -1
     cdef int _send_copy(self, const char *buf, size_t n, int flags) except -1
     cdef int _send_msg(self, zmq_msg_t *msg, int flags) except -1
-    cdef bint _rcvmore(self)
     cdef object _send_obj(self, object data, int flags, bint copy, bint track)
     cdef object _recv_one(self, int flags, bint copy)
     cpdef _engine_send(self, data, int flags, bint copy, bint track)
