@@ -374,7 +374,9 @@ _COMMANDS = [b"PAUSE", b"RESUME", b"STATISTICS"]
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(
     st.sampled_from(_COMMANDS).map(lambda c: [c]),
-    st.lists(st.binary(max_size=40), min_size=1, max_size=4),
+    # anything but TERMINATE, which ends the proxy (hypothesis found it: it has its own tests)
+    st.lists(st.binary(max_size=40), min_size=1, max_size=4).filter(
+        lambda m: m != [b"TERMINATE"]),
 ), max_size=8))
 def test_any_control_input_gets_a_sane_reply_on_rep(cmds: list[list[bytes]]) -> None:
     c = zmq.Context()
