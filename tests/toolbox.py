@@ -6,9 +6,11 @@ a subprocess running an eventlet case never loads gevent and the other way round
 
 - ``pair(ctx, a_type, b_type, transport, **options)``: ``a`` binds, ``b`` connects, both
   with the options set first (HWMs must be set before the connection exists).
-- ``get(name)``: the hub called ``name`` ("threads", "gevent" or "eventlet"); its ``zmq``
-  is the module of that way to run, ``spawn`` starts a task, ``context()`` and ``pair()``
-  make sockets that ``teardown()`` destroys, with whatever the test spawned.
+- ``get(name)``: the hub called ``name`` ("threads", "gevent" or "eventlet"; ``Asyncio``
+  for greenzmq.asyncio); its ``zmq`` is the module of that way to run, ``spawn`` starts a
+  task, ``context()`` and ``pair()`` make sockets that ``teardown()`` destroys, with
+  whatever the test spawned.
+- ``AuthLink``: a monitored tcp link that checks what an authenticator decided.
 """
 from __future__ import annotations
 
@@ -37,8 +39,13 @@ def _ipc_path() -> str:
     """A fresh ipc:// endpoint in this process's own temp dir (removed at exit)."""
     if not _ipc_dir:
         _ipc_dir.append(tempfile.mkdtemp(prefix="gzmq-test-"))
-        atexit.register(shutil.rmtree, _ipc_dir[0], True)
+        atexit.register(_remove_ipc_dir, os.getpid())
     return "ipc://%s/%d" % (_ipc_dir[0], next(_names))
+
+
+def _remove_ipc_dir(owner: int) -> None:
+    if os.getpid() == owner:  # a forked child's exit must not take its parent's paths
+        shutil.rmtree(_ipc_dir[0], True)
 
 
 def endpoint(transport: str = "inproc") -> str:
