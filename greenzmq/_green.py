@@ -555,16 +555,16 @@ def _getsockopt(self: Any, option: int) -> Any:
 def _recv(self: Socket, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
     """Receive one frame; see ``greenzmq.Socket.recv``."""
     st = self._gs
-    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-        flags = index(flags)
+    # plain int flags (enum flags: each | or & on them costs ~0.6 µs); compiled: a C int
+    f = flags if type(flags) is int else index(flags)
     # the rest of a message that is being read frame by frame is taken at once, past
     # the queue: its frames are all there, and the queue's head must not get them
-    if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
+    if not st.rq or f & NOBLOCK or _c_getsockopt(self, RCVMORE):
         try:
             try:
-                msg = _CSocket._engine_recv(self, flags | NOBLOCK, copy)  # compiled: a C call
+                msg = _CSocket._engine_recv(self, f | NOBLOCK, copy)  # compiled: a C call
             except Again:  # dupcheck: ok - each recv keeps its fast path inline (speed)
-                if flags & NOBLOCK:
+                if f & NOBLOCK:
                     raise
             else:
                 if st.nwait:
@@ -574,20 +574,20 @@ def _recv(self: Socket, flags: int = 0, copy: bool = True, track: bool = False) 
             if st.nwait:
                 st.poke()
             raise
-    return _wait_op(self, 0, _c_recv, (flags | NOBLOCK, copy, track))
+    return _wait_op(self, 0, _c_recv, (f | NOBLOCK, copy, track))
 
 
 def _recv_multipart(self: Socket, flags: int = 0, copy: bool = True, track: bool = False) -> list:
     """Receive a whole multipart message; see ``greenzmq.Socket.recv_multipart``."""
     st = self._gs
-    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-        flags = index(flags)
-    if not st.rq or flags & NOBLOCK:
+    # plain int flags (enum flags: each | or & on them costs ~0.6 µs); compiled: a C int
+    f = flags if type(flags) is int else index(flags)
+    if not st.rq or f & NOBLOCK:
         try:
             try:
-                msg = _c_recv_multipart(self, flags | NOBLOCK, copy, track)
+                msg = _c_recv_multipart(self, f | NOBLOCK, copy, track)
             except Again:
-                if flags & NOBLOCK:
+                if f & NOBLOCK:
                     raise
             else:
                 if st.nwait:
@@ -597,20 +597,20 @@ def _recv_multipart(self: Socket, flags: int = 0, copy: bool = True, track: bool
             if st.nwait:
                 st.poke()
             raise
-    return _wait_op(self, 0, _c_recv_multipart, (flags | NOBLOCK, copy, track))
+    return _wait_op(self, 0, _c_recv_multipart, (f | NOBLOCK, copy, track))
 
 
 def _recv_into(self: Socket, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
     """Receive one frame into ``buffer``; see ``greenzmq.Socket.recv_into``."""
     st = self._gs
-    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-        flags = index(flags)
-    if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
+    # plain int flags (enum flags: each | or & on them costs ~0.6 µs); compiled: a C int
+    f = flags if type(flags) is int else index(flags)
+    if not st.rq or f & NOBLOCK or _c_getsockopt(self, RCVMORE):
         try:
             try:
-                n = _c_recv_into(self, buffer, nbytes, flags | NOBLOCK)
+                n = _c_recv_into(self, buffer, nbytes, f | NOBLOCK)
             except Again:
-                if flags & NOBLOCK:
+                if f & NOBLOCK:
                     raise
             else:
                 if st.nwait:
@@ -620,7 +620,7 @@ def _recv_into(self: Socket, buffer: Any, nbytes: int = 0, flags: int = 0) -> in
             if st.nwait:
                 st.poke()
             raise
-    return _wait_op(self, 0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK))
+    return _wait_op(self, 0, _c_recv_into, (buffer, nbytes, f | NOBLOCK))
 
 
 def _send(self: Socket, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
@@ -629,19 +629,19 @@ def _send(self: Socket, data: Any, flags: int = 0, copy: bool = True, track: boo
     if routing_id is not None or group is not None:  # draft API: let the core answer
         return _c_send(self, data, flags, copy, track, routing_id, group)
     st = self._gs
-    if type(flags) is not int:  # enum flags: each | or & on them costs ~0.6 µs
-        flags = index(flags)
+    # plain int flags (enum flags: each | or & on them costs ~0.6 µs); compiled: a C int
+    f = flags if type(flags) is int else index(flags)
     # a greenlet in the middle of a SNDMORE message goes on past the queue, so that
     # the queue's head cannot slip its frames into that message
-    if not st.sq or flags & NOBLOCK or st.sowner is getcurrent():
+    if not st.sq or f & NOBLOCK or st.sowner is getcurrent():
         try:
             try:
-                r = _CSocket._engine_send(self, data, flags | NOBLOCK, copy, track)  # compiled: C
+                r = _CSocket._engine_send(self, data, f | NOBLOCK, copy, track)  # compiled: C
             except Again:
-                if flags & NOBLOCK:
+                if f & NOBLOCK:
                     raise
             else:
-                if flags & SNDMORE:
+                if f & SNDMORE:
                     st.sowner = getcurrent()
                 elif st.sowner is not None:
                     st.sowner = None
@@ -652,8 +652,8 @@ def _send(self: Socket, data: Any, flags: int = 0, copy: bool = True, track: boo
             if st.nwait:
                 st.poke()
             raise
-    r = _wait_op(self, 1, _c_send, (data, flags | NOBLOCK, copy, track))
-    st.sowner = getcurrent() if flags & SNDMORE else None
+    r = _wait_op(self, 1, _c_send, (data, f | NOBLOCK, copy, track))
+    st.sowner = getcurrent() if f & SNDMORE else None
     return r if r is None else self._tracker_class(r)
 
 

@@ -61,18 +61,19 @@ cpdef _wait_op(sock, int d, fn, tuple args)
 cdef _hand_on(_State st)
 
 
-# the socket's fast paths (Socket takes them as methods): the state is a C field
-@cython.locals(st=_State)
+# the socket's fast paths (Socket takes them as methods): the state is a C field, the
+# flags a C int
+@cython.locals(st=_State, f=int)
 cpdef _recv(_CSocket self, flags=*, copy=*, track=*)
 
 
-@cython.locals(st=_State)
+@cython.locals(st=_State, f=int)
 cpdef _recv_multipart(_CSocket self, flags=*, copy=*, track=*)
 
 
-@cython.locals(st=_State)
+@cython.locals(st=_State, f=int)
 cpdef _recv_into(_CSocket self, buffer, nbytes=*, flags=*)
 
 
-@cython.locals(st=_State)
+@cython.locals(st=_State, f=int)
 cpdef _send(_CSocket self, data, flags=*, copy=*, track=*, routing_id=*, group=*)
