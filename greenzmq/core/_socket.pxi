@@ -350,14 +350,6 @@ cdef class Socket:
             else:
                 if option == _USE_FD and ival != -1:
                     _check_use_fd(ival)
-                elif option == ZMQ_SNDHWM or option == ZMQ_RCVHWM:
-                    # libzmq 4.3 sends a new HWM to the peer of each of the socket's pipes,
-                    # also of a pipe whose peer has already gone (its last command still
-                    # unread): use after free, segfault in ctx_t::send_command (libzmq
-                    # #4524, fixed after 4.3.5 by #4647). The socket's commands first: that
-                    # retires such pipes (a peer leaving in the microseconds between can
-                    # still hit it). Through the method, so green waiters get woken.
-                    self.getsockopt(ZMQ_EVENTS)
                 rc = zmq_setsockopt(self.handle, option, &ival, sizeof(int))
         if rc < 0:
             err = c_zmq_errno()
