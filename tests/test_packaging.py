@@ -100,6 +100,7 @@ def test_wheel_has_the_extension_and_typing_files(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     assert any(n.startswith("greenzmq/core/_zmq.") and n.endswith(".so") for n in names), names
+    assert any(n.startswith("greenzmq/_green_c.") and n.endswith(".so") for n in names), names
     assert {"greenzmq/py.typed", "greenzmq/core/_zmq.pyi"} <= names
     assert {"greenzmq/green_gevent.py", "greenzmq/devices/__init__.py"} <= names
 
@@ -117,6 +118,8 @@ b.connect("tcp://127.0.0.1:%d" % port)
 b.send_multipart([b"hello", b"wheel"])
 assert a.recv_multipart() == [b"hello", b"wheel"]
 a.close(); b.close(); ctx.term()
+import greenzmq._green as engine
+assert engine.COMPILED, "the installed wheel runs the pure-Python engine"
 print("smoke ok", zmq.__version__, zmq.zmq_version())
 """
 
