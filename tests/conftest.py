@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,6 +18,13 @@ import pytest
 
 import greenzmq as zmq
 import toolbox
+
+# A background job of a shell without job control starts with SIGINT ignored, and so does
+# every child it runs: Python then installs no KeyboardInterrupt handler and every Ctrl-C
+# test fails. A handler here is reset to the default in each exec'd child, where Python
+# installs its own again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
