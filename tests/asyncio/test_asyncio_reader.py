@@ -66,9 +66,7 @@ def test_fd_event_with_nobody_waiting_loses_no_later_wakeup(aio):
 @pytest.mark.timeout(20)
 def test_close_removes_the_kept_reader(aio):
     ctx = aio.context()
-    push, pull = ctx.socket(zmq.PUSH), ctx.socket(zmq.PULL)
-    pull.bind("inproc://close-reader")
-    push.connect("inproc://close-reader")
+    pull, push = aio.pair(zmq.PULL, zmq.PUSH, ctx=ctx)
 
     async def body():
         task = asyncio.ensure_future(pull.recv())
@@ -205,9 +203,7 @@ def test_owner_and_shadow_take_turns_on_one_fd(aio):
     replaces the other's on the loop, and neither may lose its wake-ups or remove the
     other's reader."""
     ctx = aio.context()
-    pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
-    pull.bind("inproc://turns")
-    push.connect("inproc://turns")
+    pull, push = aio.pair(zmq.PULL, zmq.PUSH, ctx=ctx)
     shadow = aio.zaio.Socket(shadow=pull.underlying)
 
     async def one(sock, data):
@@ -234,9 +230,7 @@ def test_zmqstream_over_an_asyncio_socket_that_waited(aio):
     from greenzmq.eventloop.zmqstream import ZMQStream
 
     ctx = aio.context()
-    pull, push = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
-    pull.bind("inproc://stream-after-await")
-    push.connect("inproc://stream-after-await")
+    pull, push = aio.pair(zmq.PULL, zmq.PUSH, ctx=ctx)
 
     async def body():
         task = asyncio.ensure_future(pull.recv())
