@@ -35,7 +35,7 @@ build: $(STAMP)
 lint: build
 	$(VENV)/bin/ruff check greenzmq tests examples tools
 	$(VENV)/bin/mypy
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/cython-lint greenzmq/core greenzmq/_green_c.pxd
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/cython-lint greenzmq/core greenzmq/_green_c.pxd greenzmq/_asyncio_c.pxd
 	$(VPY) tools/check_constants.py
 	$(VPY) tools/dupcheck.py greenzmq
 

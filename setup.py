@@ -46,18 +46,25 @@ def extensions():
         language_level=3,
         compiler_directives={"binding": False, "embedsignature": True},
     )
-    # the wait engine: greenzmq/_green.py compiled as greenzmq._green_c, typed by
-    # _green_c.pxd (cythonize tracks a .pxd of the source's own name only: a newer
-    # _green_c.pxd or core .pxd forces the C file to be made again)
-    engine_c = Path("greenzmq/_green.c")
-    deps = [Path("greenzmq/_green_c.pxd"), core / "_zmq.pxd"]
-    if engine_c.exists() and max(p.stat().st_mtime for p in deps) > engine_c.stat().st_mtime:
-        engine_c.unlink()
+    # the cooperative layers' two hot modules, compiled from their .py (greenzmq/_compiled.py):
+    # the wait engine and asyncio's adapter, each typed by the .pxd of its twin's name
+    # (cythonize tracks a .pxd of the source's own name only: a newer .pxd it reads forces
+    # the C file to be made again)
+    twins = []
+    for source, twin, deps in (
+        ("_green", "_green_c", ["_green_c.pxd", "core/_zmq.pxd"]),
+        ("asyncio", "_asyncio_c", ["_asyncio_c.pxd", "_green_c.pxd", "core/_zmq.pxd"]),
+    ):
+        generated = Path(f"greenzmq/{source}.c")
+        deps = [Path("greenzmq", d) for d in deps]
+        if generated.exists() and max(p.stat().st_mtime for p in deps) > generated.stat().st_mtime:
+            generated.unlink()
+        twins.append(Extension(f"greenzmq.{twin}", [f"greenzmq/{source}.py"],
+                               depends=[str(p) for p in deps], **zmq_flags()))
     engine = cythonize(
-        [Extension("greenzmq._green_c", ["greenzmq/_green.py"],
-                   depends=[str(p) for p in deps], **zmq_flags())],
+        twins,
         language_level=3,
-        # binding: the fast paths are functions that the Socket class takes as methods;
+        # binding: the fast paths are functions that the classes take as methods;
         # annotations are documentation here, not C types
         compiler_directives={"binding": True, "annotation_typing": False},
     )

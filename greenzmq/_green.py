@@ -40,7 +40,7 @@ try:
 except ImportError:  # asyncio alone needs no greenlet
     getcurrent = None
 
-from greenzmq import constants as _c
+from greenzmq import _compiled, constants as _c
 from greenzmq._realthread import allocate_lock as _allocate_lock, get_ident as _get_ident
 from greenzmq._realthread import start_new_thread as _start_thread
 from greenzmq.core._zmq import (Frame, MessageTracker as _CoreTracker, Socket as _CSocket, _Flag,
@@ -268,7 +268,7 @@ class _State:
     """
 
     __slots__ = ("ref", "hub", "rq", "sq", "polls", "nwait", "watcher", "wloop", "wtid",
-                 "watching", "closed", "sowner")
+                 "watching", "closed", "sowner", "ext")
 
     def __init__(self, sock: Any, hub: Hub) -> None:
         self.ref = weakref.ref(sock)
@@ -285,6 +285,7 @@ class _State:
         self.watching = False
         self.closed = False
         self.sowner: Any = None            # the greenlet in the middle of a SNDMORE message
+        self.ext: Any = None               # the adapter's own (asyncio: its loop cache)
 
     def watch(self) -> None:
         if not self.watching:
@@ -908,33 +909,7 @@ def public_names(namespace: dict, package: Any) -> list[str]:
 
 # --- the compiled engine ---------------------------------------------------------
 #
-# setup.py compiles this very file with Cython into ``greenzmq._green_c``, typed by
-# ``_green_c.pxd`` (gevent's way: one readable source). When that module is built and not
-# older than this file, its definitions replace the ones above (``COMPILED``);
-# GREENZMQ_PURE_PYTHON=1 keeps this .py. docs/design-notes.md has the figures.
-
-def _use_compiled(namespace: dict) -> bool:
-    import os
-    from importlib.util import find_spec
-
-    if os.environ.get("GREENZMQ_PURE_PYTHON", "") not in ("", "0"):
-        return False
-    spec = find_spec("greenzmq._green_c")
-    if spec is None or spec.origin is None:
-        return False
-    # a build older than this file (edited since) would run old code: stay pure. Checked
-    # before importing it, which would install its own release hook (_set_release_hook)
-    try:
-        if os.stat(__file__).st_mtime > os.stat(spec.origin).st_mtime:
-            return False
-    except OSError:
-        return False
-    from greenzmq import _green_c
-
-    namespace.update({k: v for k, v in vars(_green_c).items()
-                      if not (k.startswith("__") and k.endswith("__"))})
-    return True
-
+# setup.py compiles this very file into ``greenzmq._green_c`` (``greenzmq._compiled``).
 
 #: whether the compiled engine runs (the names above are then greenzmq._green_c's)
-COMPILED = __name__ == "greenzmq._green" and _use_compiled(globals())
+COMPILED = __name__ == "greenzmq._green" and _compiled.use(globals(), "greenzmq._green_c")

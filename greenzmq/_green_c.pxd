@@ -40,6 +40,7 @@ cdef class _State:
     cdef public bint watching
     cdef public bint closed
     cdef public object sowner
+    cdef public object ext
 
     cpdef watch(self)
     cpdef unwatch(self)

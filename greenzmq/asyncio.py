@@ -31,14 +31,14 @@ from functools import partial
 from operator import index
 from typing import Any, Callable, Sequence
 
-from greenzmq import _green
+from greenzmq import _compiled, _green
 from greenzmq import constants as _c
 from greenzmq._green import (
     NOBLOCK, POLLIN, RCVMORE, RCVTIMEO, SNDTIMEO, _CLOSED, _READY, _TIMEOUT,
     _State, _c_getsockopt, _c_recv, _c_recv_into, _c_recv_multipart, _c_send,
     _c_send_multipart, _getsockopt, _register, _poking,
 )
-from greenzmq.core._zmq import Context as _CContext, Socket as _CSocket
+from greenzmq.core._zmq import Context as _CContext, Socket as _CSocket, _call_kw, _thread_ident
 from greenzmq.core.context import Context as _CoreContext
 from greenzmq.core.poll import Poller as _CorePoller
 from greenzmq.core.socket import Socket as _CoreSocket
@@ -48,6 +48,7 @@ from greenzmq.utils import jsonapi
 __all__ = ["Context", "Socket", "Poller", "ZMQEventLoop", "install"]
 
 ENOTSOCK = int(_c.ENOTSOCK)
+_set_result = _Future.set_result
 
 
 def _loop() -> asyncio.AbstractEventLoop:
@@ -367,6 +368,182 @@ def _then(src: Future, convert: Callable[[Any], Any]) -> Future:
     return out
 
 
+# --- the hot paths ------------------------------------------------------------------------
+#
+# send, recv and their multipart forms try their NOBLOCK core call inline and return a
+# done Future; anything but success goes to ``Socket._rest`` (fail, or queue on EAGAIN).
+# One function per method, no shared helper (a helper call cost ~10% of a 64 B message),
+# written as module functions that the class takes as methods so that the compiled
+# module can type them (``_asyncio_c.pxd``, as the engine's fast paths). The rest of a
+# message read frame by frame (RCVMORE) goes past the queue (see _green).
+
+class _Here:
+    """Per socket: the running loop its last call saw, and what goes with that loop.
+
+    Asking asyncio costs a ``getpid()`` system call on Python 3.11 (its
+    ``get_running_loop`` checks for a fork; ~0.17 µs, two per message), so ``_running``
+    answers from here while the caller is in the loop's thread (``ctid``) and the loop is
+    in the same run (its ``_thread_id`` is the very object ``tid`` taken then:
+    BaseEventLoop sets a new one each run and clears it at the end). ``ctid`` is 0 (no
+    thread's) for loops without ``_thread_id`` (uvloop): asyncio is asked each time.
+    ``kw`` are the Future keywords for the loop; ``sent`` is its done Future of None,
+    which a send that goes at once returns (see ``_send``).
+    """
+
+    __slots__ = ("loop", "tid", "ctid", "kw", "sent")
+
+    def __init__(self) -> None:
+        self.loop: Any = None
+        self.tid: Any = None
+        self.ctid = 0
+        self.kw: dict = {}
+        self.sent: Future | None = None
+
+
+def _running(h: _Here) -> asyncio.AbstractEventLoop:
+    """The running loop (``_loop()``), from ``h`` when it still holds."""
+    if h.ctid == _thread_ident() and h.loop._thread_id is h.tid:
+        return h.loop
+    loop = _loop()
+    if loop is not h.loop:
+        h.loop, h.kw, h.sent = loop, {"loop": loop}, None
+    tid = getattr(loop, "_thread_id", None)
+    if tid is not None and tid == _thread_ident():
+        h.tid, h.ctid = tid, _thread_ident()
+    else:
+        h.ctid = 0
+    return loop
+
+
+def _recv(self: Socket, flags: int = 0, copy: bool = True, track: bool = False) -> Future:
+    """Receive one frame; a Future of bytes (a Frame with copy=False)."""
+    try:  # plain int flags (compiled: a C int); dupcheck: ok - inline per hot method
+        f = flags if type(flags) is int else index(flags)
+    except Exception as e:  # noqa: BLE001 - raised by the await
+        return _failed(e)
+    st = self._gs
+    h = st.ext
+    loop = _running(h)
+    if not st.rq or f & NOBLOCK or _c_getsockopt(self, RCVMORE):
+        try:  # dupcheck: ok - each hot method keeps its fast path inline (speed)
+            fut = _call_kw(_Future, h.kw)  # not loop.create_future(): one Python call less
+            _set_result(fut, _CSocket._engine_recv(self, f | NOBLOCK, copy))
+            if st.nwait:
+                st.poke()
+            return fut
+        except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
+            return self._rest(0, _c_recv, (f | NOBLOCK, copy, track), f, loop, e)
+        except BaseException:  # hand on what the call may have eaten (see _green)
+            if st.nwait:
+                st.poke()
+            raise
+    return self._rest(0, _c_recv, (f | NOBLOCK, copy, track), f, loop, None)
+
+
+def _recv_multipart(self: Socket, flags: int = 0, copy: bool = True,
+                    track: bool = False) -> Future:
+    """Receive a whole multipart message; a Future of its frames."""
+    try:  # plain int flags (compiled: a C int)
+        f = flags if type(flags) is int else index(flags)
+    except Exception as e:  # noqa: BLE001 - raised by the await
+        return _failed(e)
+    st = self._gs
+    h = st.ext
+    loop = _running(h)
+    if not st.rq or f & NOBLOCK or _c_getsockopt(self, RCVMORE):
+        try:
+            fut = _call_kw(_Future, h.kw)
+            _set_result(fut, _c_recv_multipart(self, f | NOBLOCK, copy, track))
+            if st.nwait:
+                st.poke()
+            return fut
+        except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
+            return self._rest(0, _c_recv_multipart, (f | NOBLOCK, copy, track), f,
+                              loop, e)
+        except BaseException:  # hand on what the call may have eaten (see _green)
+            if st.nwait:
+                st.poke()
+            raise
+    return self._rest(0, _c_recv_multipart, (f | NOBLOCK, copy, track), f, loop,
+                      None)
+
+
+def _send(self: Socket, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+          routing_id: Any = None, group: Any = None) -> Future:
+    """Send one frame; a Future of None (a MessageTracker with track=True)."""
+    try:  # plain int flags (compiled: a C int)
+        f = flags if type(flags) is int else index(flags)
+    except Exception as e:  # noqa: BLE001 - raised by the await
+        return _failed(e)
+    if routing_id is not None or group is not None:  # draft API: the core's own path
+        return self._op(1, _c_send, (data, f | NOBLOCK, copy, track, routing_id, group), f)
+    st = self._gs
+    h = st.ext
+    loop = _running(h)
+    if not st.sq or f & NOBLOCK:
+        try:
+            r = _CSocket._engine_send(self, data, f | NOBLOCK, copy, track)
+            if st.nwait:
+                st.poke()
+        except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
+            return self._rest(1, _c_send, (data, f | NOBLOCK, copy, track), f, loop, e)
+        except BaseException:  # hand on what the call may have eaten (see _green)
+            if st.nwait:
+                st.poke()
+            raise
+        # A send that went at once answers None: its Future is one done Future of None
+        # kept per socket and loop (a Future costs ~25% of a 64 B send+recv). It is a
+        # real asyncio.Future: result(), exception(), add_done_callback (runs soon, not
+        # kept), cancel() (False), await all behave as on a fresh done one; only its
+        # identity is shared (as_completed/dict keys see one Future for such sends).
+        if r is None and h.sent is not None:
+            return h.sent
+        fut = _call_kw(_Future, h.kw)
+        _set_result(fut, r)
+        if r is None:
+            h.sent = fut
+        return fut
+    return self._rest(1, _c_send, (data, f | NOBLOCK, copy, track), f, loop, None)
+
+
+def _send_multipart(self: Socket, msg_parts: Any, flags: int = 0, copy: bool = True,
+                    track: bool = False, **kwargs: Any) -> Future:
+    """Send a multipart message (atomically); a Future of None or a MessageTracker."""
+    try:
+        flags = _flags(flags)
+        if type(msg_parts) is not list and type(msg_parts) is not tuple:
+            msg_parts = list(msg_parts)  # an iterator is consumed once, not per try
+    except Exception as e:  # noqa: BLE001
+        return _failed(e)
+    if kwargs:
+        return self._op(1, partial(_c_send_multipart, **kwargs),
+                        (msg_parts, flags | NOBLOCK, copy, track), flags)
+    st = self._gs
+    h = st.ext
+    loop = _running(h)
+    if not st.sq or flags & NOBLOCK:
+        try:
+            r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track)
+            if st.nwait:
+                st.poke()
+        except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
+            return self._rest(1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track),
+                              flags, loop, e)
+        except BaseException:  # hand on what the call may have eaten (see _green)
+            if st.nwait:
+                st.poke()
+            raise
+        if r is None and h.sent is not None:  # dupcheck: ok - as in send (speed)
+            return h.sent
+        fut = _call_kw(_Future, h.kw)
+        _set_result(fut, r)
+        if r is None:
+            h.sent = fut
+        return fut
+    return self._rest(1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track), flags,
+                      loop, None)
+
+
 # --- the classes -------------------------------------------------------------------------
 
 class Socket(_CoreSocket):
@@ -377,7 +554,7 @@ class Socket(_CoreSocket):
     """
 
     # no instance dict for what every socket has (~300 bytes a socket; _gs is the core's)
-    __slots__ = ("_sent",)
+    __slots__ = ()
     _hub: Any = _HUB
     _shadow_sock: Any = None
     #: The reader on ZMQ_FD stays on the loop between waits (one add_reader per socket and
@@ -400,7 +577,7 @@ class Socket(_CoreSocket):
             warnings.warn(f"{type(self).__name__}(io_loop) is deprecated (as in pyzmq 22.2): "
                           "the running loop is used", DeprecationWarning, stacklevel=2)
         self._gs = st = _State(self, self._hub)
-        self._sent: Future | None = None  # see send()
+        st.ext = _Here()
         if _from_socket is not None or kwargs.get("shadow"):
             self._keep_reader = False
         else:
@@ -480,61 +657,10 @@ class Socket(_CoreSocket):
         st.poke()  # ZMQ_EVENTS before we sleep: the edge may have passed already
         return fut
 
-    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Future:  # type: ignore[override]
-        """Receive one frame; a Future of bytes (a Frame with copy=False)."""
-        if type(flags) is not int:  # dupcheck: ok - inline per hot method (speed)
-            try:
-                flags = index(flags)
-            except Exception as e:  # noqa: BLE001 - raised by the await
-                return _failed(e)
-        try:
-            loop = get_running_loop()
-        except RuntimeError:
-            loop = _loop()
-        st = self._gs
-        if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
-            try:  # dupcheck: ok - each hot method keeps its fast path inline (speed)
-                fut: Future = _Future(loop=loop)
-                fut.set_result(_c_recv(self, flags | NOBLOCK, copy, track))
-                if st.nwait:
-                    st.poke()
-                return fut
-            except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
-                return self._rest(0, _c_recv, (flags | NOBLOCK, copy, track), flags, loop, e)
-            except BaseException:  # hand on what the call may have eaten (see _green)
-                if st.nwait:
-                    st.poke()
-                raise
-        return self._rest(0, _c_recv, (flags | NOBLOCK, copy, track), flags, loop, None)
-
-    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> Future:  # type: ignore[override]
-        """Receive a whole multipart message; a Future of its frames."""
-        if type(flags) is not int:  # dupcheck: ok - inline per hot method (speed)
-            try:
-                flags = index(flags)
-            except Exception as e:  # noqa: BLE001 - raised by the await
-                return _failed(e)
-        try:
-            loop = get_running_loop()
-        except RuntimeError:
-            loop = _loop()
-        st = self._gs
-        if not st.rq or flags & NOBLOCK or _c_getsockopt(self, RCVMORE):
-            try:
-                fut: Future = _Future(loop=loop)
-                fut.set_result(_c_recv_multipart(self, flags | NOBLOCK, copy, track))
-                if st.nwait:
-                    st.poke()
-                return fut
-            except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
-                return self._rest(0, _c_recv_multipart, (flags | NOBLOCK, copy, track), flags,
-                                  loop, e)
-            except BaseException:  # hand on what the call may have eaten (see _green)
-                if st.nwait:
-                    st.poke()
-                raise
-        return self._rest(0, _c_recv_multipart, (flags | NOBLOCK, copy, track), flags, loop,
-                          None)
+    recv = _recv  # type: ignore[assignment]
+    recv_multipart = _recv_multipart  # type: ignore[assignment]
+    send = _send  # type: ignore[assignment]
+    send_multipart = _send_multipart  # type: ignore[assignment]
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> Future:  # type: ignore[override]
         """Receive one frame into ``buffer``; a Future of the frame's full length."""
@@ -544,91 +670,6 @@ class Socket(_CoreSocket):
             except Exception as e:  # noqa: BLE001 - raised by the await
                 return _failed(e)
         return self._op(0, _c_recv_into, (buffer, nbytes, flags | NOBLOCK), flags)
-
-    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,  # type: ignore[override]
-             routing_id: Any = None, group: Any = None) -> Future:
-        """Send one frame; a Future of None (a MessageTracker with track=True)."""
-        if type(flags) is not int:
-            try:
-                flags = index(flags)
-            except Exception as e:  # noqa: BLE001 - raised by the await
-                return _failed(e)
-        if routing_id is not None or group is not None:  # draft API: the core's own path
-            return self._op(1, _c_send, (data, flags | NOBLOCK, copy, track, routing_id, group),
-                            flags)
-        try:  # dupcheck: ok - inline per hot method (speed)
-            loop = get_running_loop()
-        except RuntimeError:
-            loop = _loop()
-        st = self._gs
-        if not st.sq or flags & NOBLOCK:
-            try:
-                r = _c_send(self, data, flags | NOBLOCK, copy, track)
-                if st.nwait:
-                    st.poke()
-            except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
-                return self._rest(1, _c_send, (data, flags | NOBLOCK, copy, track), flags, loop,
-                                  e)
-            except BaseException:  # hand on what the call may have eaten (see _green)
-                if st.nwait:
-                    st.poke()
-                raise
-            # A send that went at once answers None: its Future is one done Future of None
-            # kept per socket and loop (a Future costs ~25% of a 64 B send+recv). It is a
-            # real asyncio.Future: result(), exception(), add_done_callback (runs soon, not
-            # kept), cancel() (False), await all behave as on a fresh done one; only its
-            # identity is shared (as_completed/dict keys see one Future for such sends).
-            if r is None:
-                fut = self._sent
-                if fut is not None and fut._loop is loop:
-                    return fut
-            fut = _Future(loop=loop)
-            fut.set_result(r)
-            if r is None:
-                self._sent = fut
-            return fut
-        return self._rest(1, _c_send, (data, flags | NOBLOCK, copy, track), flags, loop, None)
-
-    def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,  # type: ignore[override]
-                       track: bool = False, **kwargs: Any) -> Future:
-        """Send a multipart message (atomically); a Future of None or a MessageTracker."""
-        try:
-            flags = _flags(flags)
-            if type(msg_parts) is not list and type(msg_parts) is not tuple:
-                msg_parts = list(msg_parts)  # an iterator is consumed once, not per try
-        except Exception as e:  # noqa: BLE001
-            return _failed(e)
-        if kwargs:
-            return self._op(1, partial(_c_send_multipart, **kwargs),
-                            (msg_parts, flags | NOBLOCK, copy, track), flags)
-        try:  # dupcheck: ok - inline per hot method (speed)
-            loop = get_running_loop()
-        except RuntimeError:
-            loop = _loop()
-        st = self._gs
-        if not st.sq or flags & NOBLOCK:
-            try:
-                r = _c_send_multipart(self, msg_parts, flags | NOBLOCK, copy, track)
-                if st.nwait:
-                    st.poke()
-            except Exception as e:  # noqa: BLE001 - Again: wait; bad input: via the await
-                return self._rest(1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track),
-                                  flags, loop, e)
-            except BaseException:  # hand on what the call may have eaten (see _green)
-                if st.nwait:
-                    st.poke()
-                raise
-            if r is None:  # dupcheck: ok - as in send (speed)
-                fut = self._sent
-                if fut is not None and fut._loop is loop:
-                    return fut
-            fut = _Future(loop=loop)
-            fut.set_result(r)
-            if r is None:
-                self._sent = fut
-            return fut
-        return self._rest(1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track), flags,
-                          loop, None)
 
     # --- helpers: the sends inherit (they return self.send's Future); receives chain ----
 
@@ -829,3 +870,11 @@ def install() -> None:
     """Deprecated no-op, kept for pyzmq compatibility."""
     warnings.warn("greenzmq.asyncio.install() is not needed: any asyncio loop works",
                   DeprecationWarning, stacklevel=2)
+
+
+# setup.py compiles this very file into ``greenzmq._asyncio_c`` (``greenzmq._compiled``),
+# typed by ``_asyncio_c.pxd``; it runs with the compiled engine only (it uses its types).
+
+#: whether the compiled module runs (the names above are then greenzmq._asyncio_c's)
+COMPILED = (__name__ == "greenzmq.asyncio" and _green.COMPILED
+            and _compiled.use(globals(), "greenzmq._asyncio_c"))

@@ -1,4 +1,20 @@
-# Versions, capabilities, CURVE keys, Stopwatch.
+# Versions, capabilities, CURVE keys, Stopwatch; two primitives of the compiled layers.
+
+from cpython.object cimport PyObject_Call
+from cpython.pythread cimport PyThread_get_thread_ident
+
+
+cpdef unsigned long _thread_ident() noexcept:
+    """The calling OS thread's ident (``threading.get_ident()``, without the int object
+    when called from Cython)."""
+    return PyThread_get_thread_ident()
+
+
+cpdef object _call_kw(object fn, dict kw):
+    """``fn(**kw)`` with ``kw`` itself, not a copy; for callees that do not keep or change
+    it (``asyncio.Future(loop=...)`` per message: the copy was ~4% of a message)."""
+    return PyObject_Call(fn, (), kw)
+
 
 def zmq_version_info():
     """libzmq's version as (major, minor, patch)."""

@@ -79,3 +79,9 @@ cdef class Socket:
     cdef object _recv_one(self, int flags, bint copy)
     cpdef _engine_send(self, data, int flags, bint copy, bint track)
     cpdef _engine_recv(self, int flags, bint copy)
+
+
+# for the compiled cooperative layers (greenzmq/_compiled.py): C calls there, plain
+# functions from Python
+cpdef unsigned long _thread_ident() noexcept
+cpdef object _call_kw(object fn, dict kw)

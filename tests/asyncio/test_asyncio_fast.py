@@ -1,7 +1,9 @@
-"""greenzmq.asyncio's fast paths (issue 14 speed): what a send that goes at once returns."""
+"""greenzmq.asyncio's fast paths: what a send that goes at once returns, and on which loop
+the Futures are."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -71,3 +73,44 @@ def test_a_send_future_on_one_loop_is_never_handed_out_on_another(aio):
         return [await pull.recv() for _ in range(6)]
 
     assert aio.run(drain) == [b"m"] * 6
+
+
+@pytest.mark.timeout(30)
+def test_every_future_belongs_to_the_loop_that_runs_the_call(aio):
+    # the running loop is remembered per socket between calls: it must be let go when
+    # that loop's run ends, and when the call comes from another thread while it still runs
+    push, pull = aio.pair(zmq.PUSH, zmq.PULL)
+    seen = []
+
+    async def round_trip(tag):
+        loop = asyncio.get_running_loop()
+        sent, got = push.send(tag), pull.recv()
+        seen.append((sent.get_loop() is loop, got.get_loop() is loop))
+        await sent
+        return await got
+
+    async def from_another_thread_meanwhile():
+        # this loop keeps running (blocked here) while another thread's loop uses the socket
+        out = [await round_trip(b"before")]
+
+        def in_thread():
+            loop = aio.fresh_loop()
+            try:
+                out.append(loop.run_until_complete(round_trip(b"thread")))
+            finally:
+                loop.close()
+
+        t = threading.Thread(target=in_thread)
+        t.start()
+        t.join(10)
+        return out + [await round_trip(b"back")]
+
+    other = aio.fresh_loop()
+    try:
+        assert aio.run(round_trip, b"a") == b"a"
+        assert other.run_until_complete(round_trip(b"b")) == b"b"
+        assert aio.run(round_trip, b"c") == b"c"  # the same loop object, a new run
+        assert aio.run(from_another_thread_meanwhile) == [b"before", b"thread", b"back"]
+    finally:
+        other.close()
+    assert seen == [(True, True)] * 6
