@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+import sys
 import threading
 import warnings
 import weakref
@@ -29,6 +30,7 @@ from asyncio import Future, get_running_loop
 from asyncio import Future as _Future
 from functools import partial
 from operator import index
+from types import FrameType
 from typing import Any, Callable, Sequence
 
 from greenzmq import _compiled, _green
@@ -51,13 +53,23 @@ ENOTSOCK = int(_c.ENOTSOCK)
 _set_result = _Future.set_result
 
 
+def _outside() -> int:
+    """The ``stacklevel`` of a warning given here: the first caller outside this module
+    (compiled, the module has no Python frames of its own)."""
+    level = 0
+    frame: FrameType | None = sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        level, frame = level + 1, frame.f_back
+    return max(level, 1)
+
+
 def _loop() -> asyncio.AbstractEventLoop:
     try:
         return get_running_loop()
     except RuntimeError:
         # pyzmq allows making Futures before the loop runs (it warns too)
         warnings.warn("No running event loop. greenzmq.asyncio should be used from within "
-                      "an asyncio loop.", RuntimeWarning, stacklevel=4)
+                      "an asyncio loop.", RuntimeWarning, stacklevel=_outside())
         return asyncio.get_event_loop_policy().get_event_loop()
 
 
@@ -575,7 +587,7 @@ class Socket(_CoreSocket):
             super().__init__(context, socket_type, **kwargs)
         if io_loop is not None:
             warnings.warn(f"{type(self).__name__}(io_loop) is deprecated (as in pyzmq 22.2): "
-                          "the running loop is used", DeprecationWarning, stacklevel=2)
+                          "the running loop is used", DeprecationWarning, stacklevel=_outside())
         self._gs = st = _State(self, self._hub)
         st.ext = _Here()
         if _from_socket is not None or kwargs.get("shadow"):
@@ -862,14 +874,14 @@ class ZMQEventLoop(asyncio.SelectorEventLoop):
 
     def __init__(self, selector: Any = None) -> None:
         warnings.warn("ZMQEventLoop is deprecated: use any asyncio loop", DeprecationWarning,
-                      stacklevel=2)
+                      stacklevel=_outside())
         super().__init__(selector)
 
 
 def install() -> None:
     """Deprecated no-op, kept for pyzmq compatibility."""
     warnings.warn("greenzmq.asyncio.install() is not needed: any asyncio loop works",
-                  DeprecationWarning, stacklevel=2)
+                  DeprecationWarning, stacklevel=_outside())
 
 
 # setup.py compiles this very file into ``greenzmq._asyncio_c`` (``greenzmq._compiled``),

@@ -114,3 +114,22 @@ def test_every_future_belongs_to_the_loop_that_runs_the_call(aio):
     finally:
         other.close()
     assert seen == [(True, True)] * 6
+
+
+@pytest.mark.timeout(20)
+def test_warnings_name_the_callers_line(aio):
+    # the compiled module has no frames of its own: a fixed stacklevel would name a line
+    # further up the caller's stack there
+    push, pull = aio.pair(zmq.PUSH, zmq.PULL)
+    with pytest.warns(RuntimeWarning, match="No running event loop") as record:
+        fut = push.send(b"no loop")
+    assert record[0].filename == __file__
+    assert fut.result() is None
+    with pytest.warns(DeprecationWarning) as record:
+        aio.zaio.Socket(push.context, zmq.PUSH, io_loop=object()).close()
+    assert record[0].filename == __file__
+
+    async def body():
+        return await pull.recv()
+
+    assert aio.run(body) == b"no loop"
