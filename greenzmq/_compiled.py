@@ -15,6 +15,9 @@ from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
 
+#: how much newer than its twin a source may be and still count as built (seconds)
+SLACK = 2.0
+
 
 def use(namespace: dict[str, Any], twin: str) -> bool:
     """Replace the definitions in ``namespace`` (a module's globals) with those of the
@@ -25,9 +28,11 @@ def use(namespace: dict[str, Any], twin: str) -> bool:
     if spec is None or spec.origin is None:
         return False
     # a build older than the source (edited since) would run old code: stay pure. Checked
-    # before importing it (the engine's twin installs a release hook when imported)
+    # before importing it (the engine's twin installs a release hook when imported). An
+    # install writes the two files in its own order, within moments (pip: the twin
+    # first, _asyncio_c sorting before asyncio.py), hence the slack
     try:
-        if os.stat(namespace["__file__"]).st_mtime > os.stat(spec.origin).st_mtime:
+        if os.stat(namespace["__file__"]).st_mtime > os.stat(spec.origin).st_mtime + SLACK:
             return False
     except OSError:
         return False

@@ -100,7 +100,8 @@ def test_wheel_has_the_extension_and_typing_files(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     assert any(n.startswith("greenzmq/core/_zmq.") and n.endswith(".so") for n in names), names
-    assert any(n.startswith("greenzmq/_green_c.") and n.endswith(".so") for n in names), names
+    for twin in ("_green_c", "_asyncio_c"):
+        assert any(n.startswith(f"greenzmq/{twin}.") and n.endswith(".so") for n in names), names
     assert {"greenzmq/py.typed", "greenzmq/core/_zmq.pyi"} <= names
     assert {"greenzmq/green_gevent.py", "greenzmq/devices/__init__.py"} <= names
 
@@ -119,7 +120,8 @@ b.send_multipart([b"hello", b"wheel"])
 assert a.recv_multipart() == [b"hello", b"wheel"]
 a.close(); b.close(); ctx.term()
 import greenzmq._green as engine
-assert engine.COMPILED, "the installed wheel runs the pure-Python engine"
+import greenzmq.asyncio as aio
+assert engine.COMPILED and aio.COMPILED, "the installed wheel runs pure-Python modules"
 print("smoke ok", zmq.__version__, zmq.zmq_version())
 """
 
