@@ -4,8 +4,8 @@ setup.py compiles ``greenzmq/_green.py`` (the wait engine) and ``greenzmq/asynci
 with Cython into ``greenzmq._green_c`` and ``greenzmq._asyncio_c``, each typed by the
 augmenting ``.pxd`` of the twin's name (gevent's way: the .py stays the one readable
 source; that .pxd only adds C types). At the end of its own import each .py calls
-:func:`use`, and when its twin is built and not older than the .py, the twin's
-definitions replace the .py's. ``GREENZMQ_PURE_PYTHON=1`` keeps every .py.
+:func:`use`, and when its twin is built and not older than the .py (give or take
+``SLACK``), the twin's definitions replace the .py's. ``GREENZMQ_PURE_PYTHON=1`` keeps every .py.
 docs/design-notes.md has the figures.
 """
 from __future__ import annotations
