@@ -398,8 +398,7 @@ class _Here:
     in the same run (its ``_thread_id`` is the very object ``tid`` taken then:
     BaseEventLoop sets a new one each run and clears it at the end). ``ctid`` is 0 (no
     thread's) for loops without ``_thread_id`` (uvloop): asyncio is asked each time.
-    ``kw`` are the Future keywords for the loop; ``sent`` is its done Future of None,
-    which a send that goes at once returns (see ``_send``).
+    ``kw`` and ``sent`` are the loop's (``_for_loop``).
     """
 
     __slots__ = ("loop", "tid", "ctid", "kw", "sent")
@@ -408,8 +407,27 @@ class _Here:
         self.loop: Any = None
         self.tid: Any = None
         self.ctid = 0
-        self.kw: dict = {}
+        self.kw: dict = _NO_KW
         self.sent: Future | None = None
+
+
+# the last loop's Future keywords and done Future of None (see _for_loop)
+_NO_KW: dict = {}
+_shared: tuple = (None, _NO_KW, None)
+
+
+def _for_loop(loop: asyncio.AbstractEventLoop) -> tuple[dict, Future]:
+    """The Future keywords ``{"loop": loop}`` and the done Future of None that a send
+    which goes at once returns, one of each per loop rather than per socket (~0.3 KiB a
+    socket: the fanin goal counts RSS per socket). Kept for the last loop asked about:
+    a registry of all of them would keep every loop alive (the keywords hold it)."""
+    global _shared
+    shared = _shared
+    if shared[0] is not loop:
+        sent = _call_kw(_Future, {"loop": loop})
+        _set_result(sent, None)
+        shared = _shared = (loop, {"loop": loop}, sent)
+    return shared[1], shared[2]
 
 
 def _running(h: _Here) -> asyncio.AbstractEventLoop:
@@ -418,7 +436,8 @@ def _running(h: _Here) -> asyncio.AbstractEventLoop:
         return h.loop
     loop = _loop()
     if loop is not h.loop:
-        h.loop, h.kw, h.sent = loop, {"loop": loop}, None
+        h.loop = loop
+        h.kw, h.sent = _for_loop(loop)
     tid = getattr(loop, "_thread_id", None)
     if tid is not None and tid == _thread_ident():
         h.tid, h.ctid = tid, _thread_ident()
@@ -503,17 +522,15 @@ def _send(self: Socket, data: Any, flags: int = 0, copy: bool = True, track: boo
             if st.nwait:
                 st.poke()
             raise
-        # A send that went at once answers None: its Future is one done Future of None
-        # kept per socket and loop (a Future costs ~25% of a 64 B send+recv). It is a
-        # real asyncio.Future: result(), exception(), add_done_callback (runs soon, not
-        # kept), cancel() (False), await all behave as on a fresh done one; only its
-        # identity is shared (as_completed/dict keys see one Future for such sends).
-        if r is None and h.sent is not None:
+        # A send that went at once answers None: its Future is the loop's one done
+        # Future of None (a Future costs ~25% of a 64 B send+recv). It is a real
+        # asyncio.Future: result(), exception(), add_done_callback (runs soon, not kept),
+        # cancel() (False), await all behave as on a fresh done one; only its identity is
+        # shared (as_completed/dict keys see one Future for such sends).
+        if r is None:
             return h.sent
         fut = _call_kw(_Future, h.kw)
         _set_result(fut, r)
-        if r is None:
-            h.sent = fut
         return fut
     return self._rest(1, _c_send, (data, f | NOBLOCK, copy, track), f, loop, None)
 
@@ -545,12 +562,10 @@ def _send_multipart(self: Socket, msg_parts: Any, flags: int = 0, copy: bool = T
             if st.nwait:
                 st.poke()
             raise
-        if r is None and h.sent is not None:  # dupcheck: ok - as in send (speed)
+        if r is None:  # as in send
             return h.sent
         fut = _call_kw(_Future, h.kw)
         _set_result(fut, r)
-        if r is None:
-            h.sent = fut
         return fut
     return self._rest(1, _c_send_multipart, (msg_parts, flags | NOBLOCK, copy, track), flags,
                       loop, None)
